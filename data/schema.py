@@ -1,0 +1,120 @@
+"""The store's tables (SQLAlchemy Core). Alembic migrations in `data/migrations` create
+them; this module is what the code queries against, and a test checks the two agree.
+
+Codes are text everywhere (`09541` keeps its zero). A ward's own report has
+`block_code = ''` so that (ward_code, block_code, date) can be the primary key.
+Geometries are WKB in EPSG:4326 (PostGIS is not required: see README).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+WARD_ROW = ""  # block_code of a report about the whole ward
+
+metadata = MetaData()
+
+provinces = Table(
+    "provinces",
+    metadata,
+    Column("code", String(8), primary_key=True),
+    Column("name", Text, nullable=False),
+)
+
+districts = Table(
+    "districts",
+    metadata,
+    Column("code", String(8), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("province_code", String(8), ForeignKey("provinces.code"), nullable=False),
+)
+
+wards = Table(
+    "wards",
+    metadata,
+    Column("code", String(8), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("district_code", String(8), ForeignKey("districts.code"), nullable=False),
+    Column("population", Integer),
+    Column("geometry", LargeBinary),  # WKB, EPSG:4326
+    Column("geometry_crs", String(32)),  # CRS the geometry is stored in
+    Column("source_crs", String(64)),  # CRS of the file it was imported from
+)
+
+blocks = Table(
+    "blocks",
+    metadata,
+    Column("ward_code", String(8), ForeignKey("wards.code"), primary_key=True),
+    Column("block_code", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("population", Integer),
+    Column("geometry", LargeBinary),  # nullable: blocks without a polygon still count
+    Column("geometry_crs", String(32)),
+    Column("source_crs", String(64)),
+)
+
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_name", Text, nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("size_bytes", Integer, nullable=False),
+    Column("channel", String(16), nullable=False),  # file | form
+    Column("rows", Integer, nullable=False),
+    Column("outcome", String(16), nullable=False),  # accepted | rejected | repeat
+    Column("changed", Integer, nullable=False, default=0),  # values inserted or replaced
+    Column("report_json", Text, nullable=False),  # warnings and errors as JSON
+)
+
+def _report_columns() -> list[Column]:
+    return [
+        Column("ward_code", String(8), nullable=False),
+        Column("block_code", String(32), nullable=False),
+        Column("date", Date, nullable=False),
+        Column("level", String(16), nullable=False),
+        Column("new_cases", Integer),
+        Column("tests_done", Integer),
+        Column("note", Text),
+    ]
+
+
+REPORT_FIELDS = tuple(c.name for c in _report_columns())
+
+zone_reports = Table(
+    "zone_reports",
+    metadata,
+    *_report_columns(),
+    Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False),
+    # Blocks and wards are both keys here; the ward row is checked against wards alone.
+    ForeignKeyConstraint(["ward_code"], ["wards.code"]),
+    Index("ix_zone_reports_date", "date"),
+    Index("pk_zone_reports", "ward_code", "block_code", "date", unique=True),
+)
+
+zone_report_history = Table(
+    "zone_report_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    *_report_columns(),
+    Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False),
+    Column("replaced_by_upload_id", Integer, ForeignKey("uploads.id"), nullable=False),
+    Index("ix_zone_report_history_area", "ward_code", "block_code", "date"),
+)
+
+ALL_TABLES = (provinces, districts, wards, blocks, uploads, zone_reports, zone_report_history)

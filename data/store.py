@@ -1,0 +1,346 @@
+"""The history store: areas, uploads, zone reports and replaced values, on SQLite (the
+embedded default) or PostgreSQL (`DATABASE_URL`). One upload is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.engine import Connection
+
+from data.schema import (
+    ALL_TABLES,
+    REPORT_FIELDS,
+    WARD_ROW,
+    blocks,
+    districts,
+    provinces,
+    uploads,
+    wards,
+    zone_report_history,
+    zone_reports,
+)
+
+DEFAULT_URL = "sqlite:///vungxanh.db"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Values compared to decide whether a re-upload changes a report.
+VALUE_FIELDS = ("level", "new_cases", "tests_done", "note")
+
+
+def resolve_url(url: str | None = None) -> str:
+    """--db wins, then DATABASE_URL, then the SQLite file in the working directory."""
+    return url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")  # readers do not block the uploader
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = resolve_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (idempotent)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+@dataclass
+class UploadOutcome:
+    upload_id: int
+    outcome: str  # accepted | rejected | repeat | dry_run
+    changed: int = 0  # reports inserted or replaced
+    replaced: int = 0  # of which replaced an earlier value (kept in history)
+    changed_keys: list[tuple[str, str, dt.date]] = field(default_factory=list)
+
+
+@dataclass
+class UploadMeta:
+    user_name: str
+    file_name: str
+    sha256: str
+    size_bytes: int
+    channel: str = "file"  # file | form
+
+
+class Store:
+    """A handle on one database; methods are short transactions."""
+
+    def __init__(self, url: str | None = None, *, migrate_schema: bool = True):
+        self.url = resolve_url(url)
+        self.engine = make_engine(self.url)
+        if migrate_schema:
+            migrate(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # ---- areas -------------------------------------------------------------
+
+    def upsert_units(self, provinces_df: pd.DataFrame, districts_df: pd.DataFrame,
+                     wards_df: pd.DataFrame, conn: Connection | None = None) -> None:
+        """Insert or update provinces, districts and wards (codes as text).
+
+        wards_df: code, name, district_code, population, geometry (WKB or None),
+        geometry_crs, source_crs.
+        """
+        with self._tx(conn) as c:
+            _upsert(c, provinces, provinces_df, ["code"])
+            _upsert(c, districts, districts_df, ["code"])
+            _upsert(c, wards, wards_df, ["code"])
+
+    def upsert_blocks(self, blocks_df: pd.DataFrame, conn: Connection | None = None) -> None:
+        """blocks_df: ward_code, block_code, name, population, optional geometry columns."""
+        with self._tx(conn) as c:
+            _upsert(c, blocks, blocks_df, ["ward_code", "block_code"])
+
+    def known_areas(self) -> dict[str, set[str]]:
+        """Ward code → its block codes: what an upload may name."""
+        with self.engine.connect() as c:
+            out: dict[str, set[str]] = {w: set() for (w,) in c.execute(select(wards.c.code))}
+            for w, b in c.execute(select(blocks.c.ward_code, blocks.c.block_code)):
+                out.setdefault(w, set()).add(b)
+        return out
+
+    def areas(self) -> pd.DataFrame:
+        """Every ward and block with district and population (no geometry).
+
+        Columns: area_type, province_code, province_name, district_code, district_name,
+        ward_code, ward_name, block_code ('' for wards), block_name, population.
+        """
+        with self.engine.connect() as c:
+            w = pd.read_sql(
+                select(
+                    provinces.c.code.label("province_code"),
+                    provinces.c.name.label("province_name"),
+                    districts.c.code.label("district_code"),
+                    districts.c.name.label("district_name"),
+                    wards.c.code.label("ward_code"),
+                    wards.c.name.label("ward_name"),
+                    wards.c.population,
+                )
+                .join_from(wards, districts, wards.c.district_code == districts.c.code)
+                .join(provinces, districts.c.province_code == provinces.c.code),
+                c,
+            )
+            b = pd.read_sql(
+                select(blocks.c.ward_code, blocks.c.block_code,
+                       blocks.c.name.label("block_name"), blocks.c.population),
+                c,
+            )
+        w = w.assign(area_type="ward", block_code=WARD_ROW, block_name="")
+        b = b.merge(w.drop(columns=["population", "area_type", "block_code", "block_name"]),
+                    on="ward_code", how="left").assign(area_type="block")
+        cols = ["area_type", "province_code", "province_name", "district_code", "district_name",
+                "ward_code", "ward_name", "block_code", "block_name", "population"]
+        out = pd.concat([w[cols], b[cols]], ignore_index=True)
+        out["population"] = out["population"].astype("Int64")
+        return out.sort_values(["ward_code", "block_code"], ignore_index=True)
+
+    def geometries(self, area_type: str = "ward") -> pd.DataFrame:
+        """WKB geometries (EPSG:4326) of wards or blocks that have one."""
+        t = wards if area_type == "ward" else blocks
+        key = [t.c.code.label("ward_code")] if t is wards else [t.c.ward_code, t.c.block_code]
+        with self.engine.connect() as c:
+            return pd.read_sql(select(*key, t.c.geometry).where(t.c.geometry.is_not(None)), c)
+
+    # ---- uploads -----------------------------------------------------------
+
+    def record_upload(self, meta: UploadMeta, rows: pd.DataFrame | None, report: dict,
+                      *, now: dt.datetime | None = None) -> UploadOutcome:
+        """Record one upload attempt; store its rows when `rows` is given (accepted).
+
+        All in one transaction: the attempt, the new values and the replaced ones.
+        A file whose SHA-256 was accepted before is logged as a repeat and changes nothing.
+        """
+        now = now or dt.datetime.now(dt.UTC)
+        with self.engine.begin() as c:
+            outcome = "rejected" if rows is None else "accepted"
+            if rows is not None and self._seen_accepted(c, meta.sha256):
+                outcome = "repeat"
+            upload_id = c.execute(
+                uploads.insert().values(
+                    user_name=meta.user_name, uploaded_at=now, file_name=meta.file_name,
+                    sha256=meta.sha256, size_bytes=meta.size_bytes, channel=meta.channel,
+                    rows=0 if rows is None else len(rows), outcome=outcome, changed=0,
+                    report_json=json.dumps(report, ensure_ascii=False, default=str),
+                )
+            ).inserted_primary_key[0]
+            result = UploadOutcome(upload_id, outcome)
+            if outcome == "accepted":
+                result = _apply_rows(c, upload_id, rows)
+                c.execute(uploads.update().where(uploads.c.id == upload_id)
+                          .values(changed=result.changed))
+        return result
+
+    def _seen_accepted(self, c: Connection, sha256: str) -> bool:
+        q = select(func.count()).select_from(uploads).where(
+            uploads.c.sha256 == sha256, uploads.c.outcome == "accepted")
+        return c.execute(q).scalar_one() > 0
+
+    def uploads(self) -> pd.DataFrame:
+        with self.engine.connect() as c:
+            return pd.read_sql(select(uploads).order_by(uploads.c.id), c)
+
+    # ---- reports -----------------------------------------------------------
+
+    def reports(self, date_from: dt.date | None = None, date_to: dt.date | None = None,
+                ward_codes: list[str] | None = None) -> pd.DataFrame:
+        """Current zone reports in a date range (inclusive), as a DataFrame."""
+        q = select(*[zone_reports.c[f] for f in REPORT_FIELDS], zone_reports.c.upload_id)
+        if date_from is not None:
+            q = q.where(zone_reports.c.date >= date_from)
+        if date_to is not None:
+            q = q.where(zone_reports.c.date <= date_to)
+        if ward_codes is not None:
+            q = q.where(zone_reports.c.ward_code.in_(ward_codes))
+        with self.engine.connect() as c:
+            df = pd.read_sql(q.order_by(zone_reports.c.date, zone_reports.c.ward_code,
+                                        zone_reports.c.block_code), c)
+        return _typed_reports(df)
+
+    def report_history(self, ward_code: str, block_code: str, date: dt.date) -> pd.DataFrame:
+        """Replaced values of one area and date, oldest first, with who and when."""
+        q = (
+            select(zone_report_history, uploads.c.user_name, uploads.c.uploaded_at,
+                   uploads.c.sha256, uploads.c.file_name)
+            .join(uploads, uploads.c.id == zone_report_history.c.upload_id)
+            .where(zone_report_history.c.ward_code == ward_code,
+                   zone_report_history.c.block_code == block_code,
+                   zone_report_history.c.date == date)
+            .order_by(zone_report_history.c.id)
+        )
+        with self.engine.connect() as c:
+            return pd.read_sql(q, c)
+
+    def date_range(self) -> tuple[dt.date, dt.date] | None:
+        with self.engine.connect() as c:
+            lo, hi = c.execute(select(func.min(zone_reports.c.date),
+                                      func.max(zone_reports.c.date))).one()
+        return None if lo is None else (_as_date(lo), _as_date(hi))
+
+    def table_counts(self) -> dict[str, int]:
+        with self.engine.connect() as c:
+            return {t.name: c.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in ALL_TABLES}
+
+    # ---- helpers -----------------------------------------------------------
+
+    def _tx(self, conn: Connection | None):
+        return _NoopCtx(conn) if conn is not None else self.engine.begin()
+
+
+class _NoopCtx:
+    def __init__(self, conn):
+        self.conn = conn
+
+    def __enter__(self):
+        return self.conn
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _as_date(v) -> dt.date:
+    return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10])
+
+
+def _typed_reports(df: pd.DataFrame) -> pd.DataFrame:
+    df["date"] = pd.to_datetime(df["date"]).dt.date
+    for col in ("new_cases", "tests_done"):
+        df[col] = df[col].astype("Int64")
+    df["note"] = df["note"].astype(object).where(df["note"].notna(), None)
+    return df
+
+
+def _records(df: pd.DataFrame, columns) -> list[dict]:
+    """DataFrame rows as plain Python dicts (NA → None) for executemany."""
+    sub = df[list(columns)].astype(object)
+    return sub.where(sub.notna(), None).to_dict("records")
+
+
+def _upsert(c: Connection, table, df: pd.DataFrame, key: list[str]) -> None:
+    if df is None or df.empty:
+        return
+    cols = [col for col in df.columns if col in table.c]
+    records = _records(df, cols)
+    existing = {tuple(r) for r in c.execute(select(*[table.c[k] for k in key]))}
+    new = [r for r in records if tuple(r[k] for k in key) not in existing]
+    old = [r for r in records if tuple(r[k] for k in key) in existing]
+    if new:
+        c.execute(table.insert(), new)
+    for r in old:
+        cond = [table.c[k] == r[k] for k in key]
+        c.execute(table.update().where(*cond).values({k: v for k, v in r.items()
+                                                       if k not in key}))
+
+
+def _apply_rows(c: Connection, upload_id: int, rows: pd.DataFrame) -> UploadOutcome:
+    """Insert new reports, move replaced ones to history, leave equal ones alone."""
+    rows = rows.reset_index(drop=True)
+    keys = list(zip(rows["ward_code"], rows["block_code"], rows["date"], strict=True))
+    existing = _existing_reports(c, rows)
+    new_recs, changed_recs, history = [], [], []
+    for rec, key in zip(_records(rows, REPORT_FIELDS), keys, strict=True):
+        old = existing.get(key)
+        if old is None:
+            new_recs.append(rec | {"upload_id": upload_id})
+        elif any(old[f] != rec[f] for f in VALUE_FIELDS):
+            changed_recs.append(rec | {"upload_id": upload_id})
+            history.append(old | {"replaced_by_upload_id": upload_id})
+    if history:
+        c.execute(zone_report_history.insert(), history)
+        for rec in changed_recs:
+            c.execute(
+                zone_reports.update()
+                .where(zone_reports.c.ward_code == rec["ward_code"],
+                       zone_reports.c.block_code == rec["block_code"],
+                       zone_reports.c.date == rec["date"])
+                .values({f: rec[f] for f in (*VALUE_FIELDS, "upload_id")})
+            )
+    if new_recs:
+        c.execute(zone_reports.insert(), new_recs)
+    touched = [(r["ward_code"], r["block_code"], r["date"]) for r in new_recs + changed_recs]
+    return UploadOutcome(upload_id, "accepted", changed=len(touched),
+                         replaced=len(changed_recs), changed_keys=touched)
+
+
+def _existing_reports(c: Connection, rows: pd.DataFrame) -> dict:
+    """Current reports for the wards and dates of `rows`, keyed by (ward, block, date)."""
+    if rows.empty:
+        return {}
+    cols = [zone_reports.c[f] for f in REPORT_FIELDS] + [zone_reports.c.upload_id]
+    out = {}
+    dates = sorted(set(rows["date"]))
+    ward_codes = sorted(set(rows["ward_code"]))
+    q = select(*cols).where(zone_reports.c.date.in_(dates),
+                            zone_reports.c.ward_code.in_(ward_codes))
+    for r in c.execute(q).mappings():
+        rec = dict(r)
+        rec["date"] = _as_date(rec["date"])
+        out[(rec["ward_code"], rec["block_code"], rec["date"])] = rec
+    return out
+
+
+__all__ = ["Store", "UploadMeta", "UploadOutcome", "resolve_url"]
