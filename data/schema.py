@@ -75,9 +75,9 @@ uploads = Table(
     Column("file_name", Text, nullable=False),
     Column("sha256", String(64), nullable=False, index=True),
     Column("size_bytes", Integer, nullable=False),
-    Column("channel", String(16), nullable=False),  # file | form
+    Column("channel", String(16), nullable=False),  # file | form | demo
     Column("rows", Integer, nullable=False),
-    Column("outcome", String(16), nullable=False),  # accepted | rejected | repeat
+    Column("outcome", String(16), nullable=False),  # accepted | repeat
     Column("changed", Integer, nullable=False, default=0),  # values inserted or replaced
     Column("report_json", Text, nullable=False),  # warnings and errors as JSON
 )
@@ -117,4 +117,21 @@ zone_report_history = Table(
     Index("ix_zone_report_history_area", "ward_code", "block_code", "date"),
 )
 
-ALL_TABLES = (provinces, districts, wards, blocks, uploads, zone_reports, zone_report_history)
+# A testing round (đợt xét nghiệm) recorded directly: from `record-rounds` or marked done in
+# the dashboard. Rounds implied by a daily file's tests_done are derived, not stored here.
+testing_rounds = Table(
+    "testing_rounds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ward_code", String(8), ForeignKey("wards.code"), nullable=False),
+    Column("block_code", String(32), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("samples", Integer, nullable=False),
+    Column("source", String(16), nullable=False),  # cli | dashboard
+    Column("recorded_by", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("ux_testing_rounds_area_date", "ward_code", "block_code", "date", unique=True),
+)
+
+ALL_TABLES = (provinces, districts, wards, blocks, uploads, zone_reports, zone_report_history,
+              testing_rounds)

@@ -69,7 +69,7 @@ def migrate(engine: Engine) -> None:
 @dataclass
 class UploadOutcome:
     upload_id: int
-    outcome: str  # accepted | rejected | repeat | dry_run
+    outcome: str  # accepted | repeat
     changed: int = 0  # reports inserted or replaced
     replaced: int = 0  # of which replaced an earlier value (kept in history)
     changed_keys: list[tuple[str, str, dt.date]] = field(default_factory=list)
@@ -167,23 +167,22 @@ class Store:
 
     # ---- uploads -----------------------------------------------------------
 
-    def record_upload(self, meta: UploadMeta, rows: pd.DataFrame | None, report: dict,
+    def record_upload(self, meta: UploadMeta, rows: pd.DataFrame, report: dict,
                       *, now: dt.datetime | None = None) -> UploadOutcome:
-        """Record one upload attempt; store its rows when `rows` is given (accepted).
+        """Store an accepted upload: the attempt, the new values and the replaced ones,
+        all in one transaction. A rejected file is never passed here: it stores nothing.
 
-        All in one transaction: the attempt, the new values and the replaced ones.
         A file whose SHA-256 was accepted before is logged as a repeat and changes nothing.
+        rows: REPORT_FIELDS columns, block_code '' for ward rows, date as datetime.date.
         """
         now = now or dt.datetime.now(dt.UTC)
         with self.engine.begin() as c:
-            outcome = "rejected" if rows is None else "accepted"
-            if rows is not None and self._seen_accepted(c, meta.sha256):
-                outcome = "repeat"
+            outcome = "repeat" if self._seen_accepted(c, meta.sha256) else "accepted"
             upload_id = c.execute(
                 uploads.insert().values(
                     user_name=meta.user_name, uploaded_at=now, file_name=meta.file_name,
                     sha256=meta.sha256, size_bytes=meta.size_bytes, channel=meta.channel,
-                    rows=0 if rows is None else len(rows), outcome=outcome, changed=0,
+                    rows=len(rows), outcome=outcome, changed=0,
                     report_json=json.dumps(report, ensure_ascii=False, default=str),
                 )
             ).inserted_primary_key[0]
