@@ -1,0 +1,96 @@
+"""`import-boundaries`: a checked boundary file into the store, in one transaction.
+
+Wards bring their province and district; blocks attach to wards already stored. A refused
+file raises BoundaryError before the store is touched, so it stores nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import shapely
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from data.schema import districts, provinces, wards
+from data.store import Store
+from geo.boundaries import BoundaryFile, Repair, read_boundaries
+from geo.crs import LONLAT
+
+
+@dataclass
+class ImportSummary:
+    level: str  # ward | block
+    source_crs: str
+    features: int
+    inserted: dict[str, int]  # table → rows new to the store (provinces, districts, wards|blocks)
+    updated: dict[str, int]  # table → rows that existed and were overwritten
+    repairs: list[Repair] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    population: int | None = None  # total over the file, when it gives one
+
+
+def import_boundaries(store: Store, path, *, crs: str | None = None,
+                      level: str = "ward") -> ImportSummary:
+    """Read and check `path` (BoundaryError lists every problem), then upsert it."""
+    known = store.known_areas()
+    bf = read_boundaries(path, crs=crs, level=level, known_areas=known)
+    if level == "ward":
+        inserted, updated = _store_wards(store, bf)
+    else:
+        inserted, updated = _store_blocks(store, bf, known)
+    pop_col = "pop_2019" if level == "ward" else "population"
+    population = int(bf.gdf[pop_col].sum()) if pop_col in bf.gdf else None
+    return ImportSummary(level, bf.source_crs, len(bf.gdf), inserted, updated, bf.repairs,
+                         bf.ignored_columns, population)
+
+
+def _geometry_columns(bf: BoundaryFile) -> dict[str, object]:
+    return {"geometry": list(shapely.to_wkb(bf.gdf.geometry.to_numpy())),
+            "geometry_crs": LONLAT, "source_crs": bf.source_crs}
+
+
+def _store_wards(store: Store, bf: BoundaryFile) -> tuple[dict, dict]:
+    g = pd.DataFrame(bf.gdf.drop(columns="geometry"))
+    prov = g[["province_code", "province_name"]].drop_duplicates("province_code").rename(
+        columns={"province_code": "code", "province_name": "name"})
+    dist = g[["district_code", "district_name", "province_code"]].drop_duplicates(
+        "district_code").rename(columns={"district_code": "code", "district_name": "name"})
+    ward = g[["ward_code", "ward_name", "district_code"]].rename(
+        columns={"ward_code": "code", "ward_name": "name"}).assign(**_geometry_columns(bf))
+    if "pop_2019" in g:  # without it the stored populations stay as they are
+        ward["population"] = g["pop_2019"]
+    frames = {"provinces": prov, "districts": dist, "wards": ward}
+    with store.engine.begin() as conn:
+        existing = {name: _codes(conn, table)
+                    for name, table in (("provinces", provinces), ("districts", districts),
+                                        ("wards", wards))}
+        store.upsert_units(prov, dist, ward, conn=conn)
+    updated = {name: int(df["code"].isin(existing[name]).sum()) for name, df in frames.items()}
+    inserted = {name: len(df) - updated[name] for name, df in frames.items()}
+    return inserted, updated
+
+
+def _codes(conn: Connection, table) -> set[str]:
+    return {code for (code,) in conn.execute(select(table.c.code))}
+
+
+def _store_blocks(store: Store, bf: BoundaryFile, known: dict[str, set[str]]):
+    """Upsert block polygons; a name or population the file leaves out keeps the stored one
+    (blocks usually come from the blocks CSV first, polygons later)."""
+    g = pd.DataFrame(bf.gdf.drop(columns="geometry")).reset_index(drop=True)
+    stored = store.areas().query("area_type == 'block'").set_index(["ward_code", "block_code"])
+    keys = pd.MultiIndex.from_frame(g[["ward_code", "block_code"]])
+    name = g["block_name"] if "block_name" in g else pd.Series([None] * len(g), dtype=object)
+    pop = g["population"] if "population" in g else pd.Series([pd.NA] * len(g), dtype="Int64")
+    old = stored.reindex(keys).reset_index(drop=True)
+    out = g[["ward_code", "block_code"]].assign(
+        name=name.where(name.notna(), old["block_name"]),
+        population=pop.astype("Int64").fillna(old["population"].astype("Int64")),
+        **_geometry_columns(bf),
+    )
+    store.upsert_blocks(out)
+    n_updated = sum(b in known.get(w, ()) for w, b in zip(g["ward_code"], g["block_code"],
+                                                            strict=True))
+    return {"blocks": len(g) - n_updated}, {"blocks": n_updated}
