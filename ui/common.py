@@ -1,0 +1,115 @@
+"""What every page shares: the store and policy (cached for the process), the data read
+from the store (cached until an upload changes it), the language, the first-run demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from data.policy_file import load_policy
+from data.store import DEFAULT_URL, Store
+from geo.mapbuild import wards_frame
+from i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ui.strings_pending import tr
+from zones.effective import effective_levels
+from zones.policy import Policy
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language
+
+
+def db_url() -> str:
+    return os.environ.get("DATABASE_URL") or os.environ.get("VUNGXANH_DB") or DEFAULT_URL
+
+
+def today_vn() -> dt.date:
+    """Today in Vietnam: uploads dated after it are refused (SPEC)."""
+    return dt.datetime.now(VN_TZ).date()
+
+
+def tiles() -> tuple[str | None, str | None]:
+    """Optional base tiles (URL template, attribution); none by default, so the map works
+    with no internet."""
+    return os.environ.get("VUNGXANH_TILES") or None, os.environ.get("VUNGXANH_TILES_ATTR")
+
+
+@st.cache_resource(show_spinner=False)
+def get_store(url: str) -> Store:
+    return Store(url)
+
+
+@st.cache_resource(show_spinner=False)
+def get_policy() -> Policy:
+    return load_policy()
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_lock(url: str) -> threading.Lock:
+    # Two first visitors must not both load the demo into one empty store.
+    return threading.Lock()
+
+
+def data_version(store: Store) -> tuple[int, ...]:
+    """Changes whenever an upload, an area or a polygon is stored: the cache key of
+    everything read below (every upload, even a repeat, adds an uploads row)."""
+    counts = store.table_counts()
+    return tuple(counts[t] for t in ("uploads", "wards", "blocks", "zone_reports"))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def areas(url: str, version: tuple) -> pd.DataFrame:
+    return get_store(url).areas()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def reports(url: str, version: tuple) -> pd.DataFrame:
+    return get_store(url).reports()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def wards(url: str, version: tuple) -> gpd.GeoDataFrame:
+    store = get_store(url)
+    return wards_frame(store.areas(), store.geometries("ward"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def levels_on(url: str, version: tuple, as_of: dt.date) -> pd.DataFrame:
+    return effective_levels(areas(url, version), reports(url, version), as_of, get_policy())
+
+
+def language() -> str:
+    """The sidebar's language switch; Vietnamese unless the user picks English."""
+    lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    return st.sidebar.radio(tr("ui.language", lang), LANGUAGES, key="lang",
+                            format_func=LANGUAGE_NAMES.get, horizontal=True)
+
+
+def ensure_demo(store: Store, lang: str) -> None:
+    """Fill an empty store with the demo city, showing progress, so that a first start
+    opens on a working dashboard."""
+    if store.table_counts()["wards"]:
+        return
+    from data.demo import generate_demo, load_demo  # only needed on a first start
+
+    with _demo_lock(store.url):
+        if store.table_counts()["wards"]:
+            return
+        bar = st.progress(0.0, text=tr("ui.demo_loading", lang))
+
+        def phase(start: float):
+            def tick(done: int, total: int, label: str) -> None:
+                share = start + 0.5 * min(done / max(total, 1), 1.0)
+                bar.progress(share, text=tr("ui.demo_step", lang, label=label))
+            return tick
+
+        city = generate_demo(policy=get_policy(), progress=phase(0.0))
+        load_demo(store, city, progress=phase(0.5))
+        bar.empty()
+    st.cache_data.clear()
+    st.toast(tr("ui.demo_done", lang))
