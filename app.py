@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import t as tr
 from ui import common, map_page, upload_page
-from ui.strings_pending import tr
 
 st.set_page_config(page_title="Vùng xanh", layout="wide")
 lang = common.language()

@@ -17,7 +17,8 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from geo.assets import offline_map
-from ui.strings_pending import has, tr  # until the keys move into i18n (then i18n.t)
+from i18n import catalogue
+from i18n import t as tr
 from zones.levels import LEVELS, UNKNOWN, by_severity, label
 
 LEGEND_ORDER = (*by_severity(), UNKNOWN)
@@ -135,7 +136,7 @@ def _source_text(row, lang: str) -> str:
     if source is None or (not isinstance(source, str) and pd.isna(source)):
         return tr("map.tip.none", lang)
     key = f"map.source.{source}"
-    if not has(key):
+    if key not in catalogue(lang):
         return esc(source)
     return esc(tr(key, lang, date=fmt_date(row["report_date"], lang)))
 

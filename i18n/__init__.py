@@ -1,4 +1,8 @@
-"""The message catalogue: every user-facing string, one TOML file per language.
+"""The message catalogue: every user-facing string, one catalogue per language.
+
+A language's catalogue is the folder `i18n/<lang>/`: its TOML files (one per part of the
+product, so that parts can be edited apart) merge into one table; a key defined twice is
+an error.
 
 `t("ingest.unknown_level", "vi", value="Vàng")` formats the Vietnamese text. Keys are
 dotted paths into the TOML tables; a test checks both languages have the same keys.
@@ -30,8 +34,15 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 def catalogue(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: expected one of {', '.join(LANGUAGES)}")
-    with (_DIR / f"{lang}.toml").open("rb") as fh:
-        return _flatten(tomllib.load(fh))
+    merged: dict[str, str] = {}
+    for path in sorted((_DIR / lang).glob("*.toml")):
+        with path.open("rb") as fh:
+            part = _flatten(tomllib.load(fh))
+        twice = set(part) & set(merged)
+        if twice:
+            raise ValueError(f"i18n/{lang}/{path.name} repeats keys: {', '.join(sorted(twice))}")
+        merged.update(part)
+    return merged
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
@@ -39,5 +50,5 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
     try:
         template = catalogue(lang)[key]
     except KeyError:
-        raise KeyError(f"message {key!r} missing from i18n/{lang}.toml") from None
+        raise KeyError(f"message {key!r} missing from i18n/{lang}/") from None
     return template.format(**values) if values else template

@@ -16,7 +16,7 @@ from data.policy_file import load_policy
 from data.store import DEFAULT_URL, Store
 from geo.mapbuild import wards_frame
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
-from ui.strings_pending import tr
+from i18n import t as tr
 from zones.effective import effective_levels
 from zones.policy import Policy
 

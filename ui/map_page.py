@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.mapbuild import build_level_map, fmt_date, level_summary, render_html, ward_levels
+from i18n import t as tr
 from ui import common
-from ui.strings_pending import tr
 from zones.levels import label
 
 MAP_HEIGHT = 580

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from data.ingest import IngestReport, Problem, ingest_file, validate_bytes
+from i18n import t as tr
 from ui import common
-from ui.strings_pending import tr
 
 
 def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:
