@@ -183,6 +183,56 @@ def cmd_export_levels(args, store, policy) -> int:
     return EXIT_OK
 
 
+def cmd_targets(args, store, policy) -> int:
+    from data.analytics import targets_as_of
+    from data.targets_file import load_targets
+    from zones.targets import TargetsError
+
+    try:
+        targets = load_targets(args.targets)
+    except (OSError, TargetsError) as exc:
+        raise UsageError(f"targets file: {exc}") from None
+    if store.date_range() is None:
+        print("no zone reports in the store: ingest files or run `demo` first", file=sys.stderr)
+        return EXIT_REJECTED
+    progress = targets_as_of(store, args.as_of, policy, targets)
+    if args.json:
+        print(json.dumps([p.as_json() for p in progress], ensure_ascii=False, default=str,
+                         indent=1))
+        return EXIT_OK
+    for p in progress:
+        j = p.as_json()
+        title = j["title"]["vi" if args.lang == "vi" else "en"]
+        print(f"{j['status']:<9} {j['id']}: {title}\n          now {j['current']} "
+              f"(goal {j['comparator']} {j['goal']} by {j['deadline']}), "
+              f"projected {j['projected_date'] or '-'}")
+    return EXIT_OK
+
+
+def cmd_trends(args, store, policy) -> int:
+    from data.analytics import trends_between
+    from zones.trends import trends_table
+
+    try:
+        table = trends_table(trends_between(store, args.date_from, args.date_to, policy,
+                                            district=args.district))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        text = table.to_json(orient="records", date_format="iso", force_ascii=False)
+        data = text.encode("utf-8") + b"\n"
+    else:
+        from data.exports import csv_bytes
+
+        data = csv_bytes(table)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"{args.output}: {len(table)} rows", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
 # ---- parser ---------------------------------------------------------------------
 
 
@@ -224,6 +274,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("csv", "xlsx", "geojson"), default="csv")
     s.add_argument("-o", "--output", help="output file (default: standard output)")
     s.set_defaults(func=cmd_export_levels)
+
+    s = sub.add_parser("targets", help="green-zone targets: progress, projection, status")
+    s.add_argument("--as-of", type=iso_date, required=True)
+    s.add_argument("--targets", help="targets TOML file (default: policy/targets.toml)")
+    s.add_argument("--json", action="store_true", help="a JSON list of targets")
+    s.set_defaults(func=cmd_targets)
+
+    s = sub.add_parser("trends", help="areas and population per level per day and district")
+    s.add_argument("--from", dest="date_from", type=iso_date, required=True)
+    s.add_argument("--to", dest="date_to", type=iso_date, required=True)
+    s.add_argument("--district", help="one district code (default: all)")
+    s.add_argument("--format", choices=("csv", "json"), default="csv")
+    s.add_argument("-o", "--output", help="output file (default: standard output)")
+    s.set_defaults(func=cmd_trends)
     return p
 
 

@@ -1,0 +1,87 @@
+"""Figures from the store: the one place the CLI, the dashboard and the reports get
+levels, history, trends, targets and transitions, so a number is the same everywhere.
+
+Each function reads only the reports its window needs and hands them to the pure
+functions of zones/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from data.store import Store
+from zones.effective import effective_history, effective_levels
+from zones.policy import Policy
+from zones.targets import GreenTarget, TargetProgress, history_window, target_progress
+from zones.transitions import area_transitions, transitions_window
+from zones.trends import Trends, combine_trends, trend_chunk
+
+COUNT_COLUMNS = ["date", "ward_code", "block_code", "new_cases", "tests_done"]
+
+
+def levels_on(store: Store, as_of: dt.date, policy: Policy,
+              areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every area with its effective level on `as_of` (level_since needs the whole past)."""
+    areas = store.areas() if areas is None else areas
+    return effective_levels(areas, store.reports(date_to=as_of), as_of, policy)
+
+
+def history_between(store: Store, start: dt.date, end: dt.date, policy: Policy,
+                    areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Effective level of every area on every day start..end (long table)."""
+    areas = store.areas() if areas is None else areas
+    reports = store.reports(date_from=start - dt.timedelta(days=policy.carry_forward_days),
+                            date_to=end)
+    return effective_history(areas, reports, start, end, policy)
+
+
+def _chunks(start: dt.date, end: dt.date, days: int):
+    while start <= end:
+        stop = min(end, start + dt.timedelta(days=days - 1))
+        yield start, stop
+        start = stop + dt.timedelta(days=1)
+
+
+def trends_between(store: Store, start: dt.date, end: dt.date, policy: Policy, *,
+                   district: str | None = None, by: str = "district_code",
+                   chunk_days: int = 31) -> Trends:
+    """Areas and population per level, cases and tests, per day and group.
+
+    Streams the store a month at a time, so a long range never holds all history.
+    """
+    if end < start:
+        raise ValueError(f"trends: --to {end} is before --from {start}")
+    areas = store.areas()
+    if district is not None:
+        if district not in set(areas["district_code"]):
+            raise ValueError(f"unknown district code {district!r}")
+        areas = areas[areas["district_code"] == district]
+    wards = sorted(set(areas["ward_code"]))
+    parts = []
+    for lo, hi in _chunks(start, end, chunk_days):
+        reports = store.reports(date_from=lo - dt.timedelta(days=policy.carry_forward_days),
+                                date_to=hi, ward_codes=wards if district else None)
+        history = effective_history(areas, reports, lo, hi, policy)
+        counts = reports.loc[reports["date"] >= lo, COUNT_COLUMNS]
+        parts.append(trend_chunk(history, counts, areas, lo, hi, by=by))
+    return combine_trends(parts)
+
+
+def targets_as_of(store: Store, as_of: dt.date, policy: Policy,
+                  targets: list[GreenTarget]) -> list[TargetProgress]:
+    """Progress, trend, projection and status of each target on `as_of`."""
+    areas = store.areas()
+    start, end = history_window(targets, as_of)
+    history = history_between(store, start, end, policy, areas)
+    return target_progress(targets, history, areas, as_of)
+
+
+def transitions_as_of(store: Store, as_of: dt.date, policy: Policy) -> pd.DataFrame:
+    """Per area: time at level, case-free days, step-down eligibility, recent step-ups."""
+    areas = store.areas()
+    start, end = transitions_window(as_of, policy)
+    history = history_between(store, start, end, policy, areas)
+    counts = store.reports(date_from=start, date_to=end)[COUNT_COLUMNS]
+    return area_transitions(history, counts, areas, start, as_of, policy)
