@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -104,7 +105,7 @@ zone_reports = Table(
     # Blocks and wards are both keys here; the ward row is checked against wards alone.
     ForeignKeyConstraint(["ward_code"], ["wards.code"]),
     Index("ix_zone_reports_date", "date"),
-    Index("pk_zone_reports", "ward_code", "block_code", "date", unique=True),
+    PrimaryKeyConstraint("ward_code", "block_code", "date", name="pk_zone_reports"),
 )
 
 zone_report_history = Table(

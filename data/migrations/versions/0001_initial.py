@@ -81,11 +81,9 @@ def upgrade() -> None:
         "zone_reports",
         *_report_columns(),
         sa.ForeignKeyConstraint(["ward_code"], ["wards.code"]),
+        sa.PrimaryKeyConstraint("ward_code", "block_code", "date", name="pk_zone_reports"),
     )
     op.create_index("ix_zone_reports_date", "zone_reports", ["date"])
-    op.create_index(
-        "pk_zone_reports", "zone_reports", ["ward_code", "block_code", "date"], unique=True
-    )
     op.create_table(
         "zone_report_history",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
