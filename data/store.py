@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, bindparam, create_engine, event, func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from data.schema import (
     ALL_TABLES,
@@ -286,22 +287,30 @@ def _records(df: pd.DataFrame, columns) -> list[dict]:
 
 
 def _driver_insert(c: Connection, table, columns: list[str], rows: list[tuple]) -> None:
-    """executemany straight through the DB driver.
+    """Bulk insert straight through the DB driver, in the connection's transaction.
 
     SQLAlchemy's per-row parameter processing was about a third of the time of a large
     upload (profiled on the 1.5 M-row city demo); the driver takes tuples as they are.
+    PostgreSQL gets COPY (psycopg 3), several times faster than executemany there.
     SQLite gets dates as ISO text, the form SQLAlchemy's Date type stores there.
     """
+    names = ", ".join(columns)
+    if c.dialect.name == "postgresql":
+        sql = f"COPY {table.name} ({names}) FROM STDIN"
+        try:
+            with c.connection.dbapi_connection.cursor() as cur, cur.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except c.dialect.dbapi.IntegrityError as exc:  # same exception as the other paths
+            raise IntegrityError(sql, None, exc) from exc
+        return
     if c.dialect.name == "sqlite":
         at = columns.index("date") if "date" in columns else None
         if at is not None:
             rows = [(*r[:at], r[at].isoformat(), *r[at + 1:]) for r in rows]
-        mark = "?"
-    else:
-        mark = "%s"
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join([mark] * len(columns))})")
-    c.exec_driver_sql(sql, rows)
+    mark = "?" if c.dialect.paramstyle == "qmark" else "%s"
+    c.exec_driver_sql(f"INSERT INTO {table.name} ({names}) "
+                      f"VALUES ({', '.join([mark] * len(columns))})", rows)
 
 
 def _upsert(c: Connection, table, df: pd.DataFrame, key: list[str]) -> None:
