@@ -233,6 +233,88 @@ def cmd_trends(args, store, policy) -> int:
     return EXIT_OK
 
 
+def cmd_record_rounds(args, store, policy) -> int:
+    from data.plan_inputs import PlanInputError, read_rounds_file
+
+    try:
+        rounds = read_rounds_file(args.csv, store.known_areas(), today_vn())
+    except PlanInputError as exc:
+        _print_problems(f"{args.csv}: refused, nothing stored", exc.problems, args.lang)
+        return EXIT_REJECTED
+    n = store.record_rounds(rounds, source="cli", user=args.user)
+    print(f"{args.csv}: {n} testing rounds recorded")
+    return EXIT_OK
+
+
+def _capacity(args, store):
+    from data.plan_inputs import read_capacity_file
+
+    if args.capacity_file:
+        return read_capacity_file(args.capacity_file, store.areas(), today_vn())
+    if args.capacity is None:
+        raise UsageError("give --capacity N (per day) or --capacity-file CSV")
+    if args.capacity <= 0:
+        raise ValueError(f"--capacity {args.capacity}: must be greater than 0")
+    return args.capacity
+
+
+def cmd_schedule(args, store, policy) -> int:
+    from data.analytics import schedule_as_of
+    from data.plan_inputs import PlanInputError
+    from data.schedule_exports import write_schedule
+
+    try:
+        plan = schedule_as_of(store, args.as_of, policy, days=args.days,
+                              capacity=_capacity(args, store), unit=args.capacity_unit)
+    except PlanInputError as exc:
+        _print_problems(f"{args.capacity_file}: refused", exc.problems, args.lang)
+        return EXIT_REJECTED
+    except ValueError as exc:
+        print(f"schedule: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    write_schedule(plan, args.format, args.output or sys.stdout.buffer)
+    _print_plan_summary(plan, sys.stderr if args.output is None else sys.stdout)
+    return EXIT_OK
+
+
+def _print_plan_summary(plan, out) -> None:
+    """Rounds and load per day against capacity, then the overdue areas and the fix."""
+    print(f"plan {plan.as_of} + {plan.horizon} days, policy {plan.policy_id}, "
+          f"capacity in {plan.unit}: {len(plan.rounds)} rounds", file=out)
+    daily = plan.load.groupby("date")[["used", "capacity", "rounds"]].sum()
+    for day, r in daily.iterrows():
+        print(f"  {day}  {int(r['rounds']):>5} rounds  {int(r['used']):>8,} / "
+              f"{int(r['capacity']):,} {plan.unit}", file=out)
+    late = plan.overdue
+    if late.empty:
+        print("every area meets its interval: nothing overdue", file=out)
+        return
+    print(f"OVERDUE: {len(late)} areas, {int(late['overdue_days'].sum())} overdue days",
+          file=out)
+    for _, r in late.sort_values("overdue_days", ascending=False).head(20).iterrows():
+        block = f"/{r['block_code']}" if r["block_code"] else ""
+        print(f"  {r['ward_code']}{block} {r['ward_name']} {r['block_name']}: "
+              f"{int(r['overdue_days'])} days overdue ({r['level']})", file=out)
+    for _, r in plan.extra.iterrows():
+        print(f"extra capacity needed in {r['pool']}: {int(r['extra_per_day']):,} "
+              f"{r['unit']} a day (no plan can do with less than "
+              f"{int(r['lower_bound']):,})", file=out)
+
+
+def cmd_report(args, store, policy) -> int:
+    from data.reports import parse_period, parse_scope, run_report
+
+    try:
+        scope, period = parse_scope(args.scope), parse_period(args.period)
+        content = run_report(store, policy, scope, period, args.format, args.output, args.lang)
+    except ValueError as exc:  # a bad --scope/--period, an unknown code, a future period
+        raise UsageError(str(exc)) from None
+    p = content.period
+    print(f"{args.output}: {args.format} report of {args.scope}, {p.start} to {p.end}"
+          + (" (period not over: so far)" if content.is_partial else ""), file=sys.stderr)
+    return EXIT_OK
+
+
 # ---- parser ---------------------------------------------------------------------
 
 
@@ -288,6 +370,30 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("csv", "json"), default="csv")
     s.add_argument("-o", "--output", help="output file (default: standard output)")
     s.set_defaults(func=cmd_trends)
+
+    s = sub.add_parser("record-rounds", help="record testing rounds done (đợt xét nghiệm)")
+    s.add_argument("csv", help="CSV: ward_code, block_code, date, samples")
+    s.add_argument("--user", default=getpass.getuser(), help="who records (default: OS user)")
+    s.set_defaults(func=cmd_record_rounds)
+
+    s = sub.add_parser("schedule", help="testing schedule within sampling capacity")
+    s.add_argument("--as-of", type=iso_date, required=True)
+    s.add_argument("--days", type=positive_int, default=14)
+    cap = s.add_mutually_exclusive_group()
+    cap.add_argument("--capacity", type=int, help="samples (or tubes) a day, whole city")
+    cap.add_argument("--capacity-file", help="CSV: date, district_code or ward_code, capacity")
+    s.add_argument("--capacity-unit", choices=("samples", "tubes"), default="samples")
+    s.add_argument("--format", choices=("csv", "xlsx", "ics"), default="csv")
+    s.add_argument("-o", "--output", help="output file (default: standard output)")
+    s.set_defaults(func=cmd_schedule)
+
+    s = sub.add_parser("report", help="daily, weekly or monthly report as DOCX, PDF or XLSX")
+    s.add_argument("--scope", required=True, help="city, district:CODE or ward:CODE")
+    s.add_argument("--period", required=True,
+                   help="day:YYYY-MM-DD, week:YYYY-Www (ISO week) or month:YYYY-MM")
+    s.add_argument("--format", choices=("docx", "pdf", "xlsx"), required=True)
+    s.add_argument("-o", "--output", required=True, help="output file")
+    s.set_defaults(func=cmd_report)
     return p
 
 
@@ -305,7 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, PolicyError) as exc:
         print(f"policy: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    given = [getattr(args, n) for n in ("file", "csv") if getattr(args, n, None)]
+    given = [getattr(args, n) for n in ("file", "csv", "capacity_file")
+             if getattr(args, n, None)]
     for path in given + list(getattr(args, "files", None) or []):
         if not Path(path).is_file():
             parser.error(f"no such file: {path}")

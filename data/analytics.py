@@ -14,6 +14,8 @@ import pandas as pd
 from data.store import Store
 from zones.effective import effective_history, effective_levels
 from zones.policy import Policy
+from zones.rounds import derive_rounds
+from zones.schedule import SchedulePlan, plan_schedule
 from zones.targets import GreenTarget, TargetProgress, history_window, target_progress
 from zones.transitions import area_transitions, transitions_window
 from zones.trends import Trends, combine_trends, trend_chunk
@@ -85,3 +87,34 @@ def transitions_as_of(store: Store, as_of: dt.date, policy: Policy) -> pd.DataFr
     history = history_between(store, start, end, policy, areas)
     counts = store.reports(date_from=start, date_to=end)[COUNT_COLUMNS]
     return area_transitions(history, counts, areas, start, as_of, policy)
+
+
+def rounds_until(store: Store, as_of: dt.date, policy: Policy,
+                 areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every round on record up to `as_of`: recorded ones and those implied by daily
+    tests_done reaching the policy's coverage (ward_code, block_code, date, basis)."""
+    areas = store.areas() if areas is None else areas
+    derived = derive_rounds(store.reports(date_to=as_of), areas, policy)
+    recorded = store.testing_rounds(date_to=as_of).assign(basis="own")
+    cols = ["ward_code", "block_code", "date", "basis"]
+    return pd.concat([derived[cols], recorded[cols]], ignore_index=True)
+
+
+def schedule_as_of(store: Store, as_of: dt.date, policy: Policy, *, days: int, capacity,
+                   unit: str = "samples") -> SchedulePlan:
+    """The testing plan for as_of … as_of + days - 1 from the levels of `as_of`.
+
+    capacity: samples (or tubes) per day for the whole city, or a table with `capacity`,
+    `district_code` or `ward_code`, and optionally `date` (zones.schedule_capacity).
+    """
+    areas = store.areas()
+    if areas.empty:
+        raise ValueError("no areas in the store: import boundaries or run `demo` first")
+    span = store.date_range()
+    if span is None or as_of < span[0]:
+        raise ValueError(f"no zone levels for {as_of}: the store has reports "
+                         + ("from none" if span is None else f"from {span[0]} to {span[1]}"))
+    levels = levels_on(store, as_of, policy, areas)
+    rounds = rounds_until(store, as_of, policy, areas)
+    return plan_schedule(levels, rounds, as_of, policy, horizon=days, capacity=capacity,
+                         unit=unit)

@@ -24,6 +24,7 @@ from data.schema import (
     blocks,
     districts,
     provinces,
+    testing_rounds,
     uploads,
     wards,
     zone_report_history,
@@ -233,6 +234,28 @@ class Store:
         )
         with self.engine.connect() as c:
             return pd.read_sql(q, c)
+
+    def testing_rounds(self, date_to: dt.date | None = None) -> pd.DataFrame:
+        """Rounds recorded directly (CLI, dashboard): ward_code, block_code, date, samples."""
+        q = select(testing_rounds.c.ward_code, testing_rounds.c.block_code,
+                   testing_rounds.c.date, testing_rounds.c.samples, testing_rounds.c.source)
+        if date_to is not None:
+            q = q.where(testing_rounds.c.date <= date_to)
+        with self.engine.connect() as c:
+            df = pd.read_sql(q.order_by(testing_rounds.c.date), c)
+        df["date"] = pd.to_datetime(df["date"]).dt.date
+        return df
+
+    def record_rounds(self, rounds: pd.DataFrame, *, source: str, user: str,
+                      now: dt.datetime | None = None) -> int:
+        """Store rounds (ward_code, block_code, date, samples) in one transaction; a round
+        already on record for that area and date takes the new sample count."""
+        now = now or dt.datetime.now(dt.UTC)
+        df = rounds[["ward_code", "block_code", "date", "samples"]].assign(
+            source=source, recorded_by=user, recorded_at=now)
+        with self.engine.begin() as c:
+            _upsert(c, testing_rounds, df, ["ward_code", "block_code", "date"])
+        return len(df)
 
     def date_range(self) -> tuple[dt.date, dt.date] | None:
         with self.engine.connect() as c:
