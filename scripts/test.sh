@@ -6,12 +6,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
 
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages the tests drive: Chromium (browser tests), pdftoppm and LibreOffice
+# (render the PDF and DOCX reports to PNG artefacts).
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing Debian's chromium for the browser tests…"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "installing Debian packages for the tests: ${need[*]}…"
+    apt-get update -qq
+    # Chromium with its recommended fonts; the rest without extras (LibreOffice's are large).
+    for pkg in "${need[@]}"; do
+      extra=--no-install-recommends
+      [ "$pkg" = chromium ] && extra=
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $extra "$pkg" >/dev/null
+    done
   else
-    echo "note: /usr/bin/chromium missing and not root: browser tests will skip (fail under CI)"
+    echo "note: missing ${need[*]} and not root: the tests needing them skip (fail under CI)"
   fi
 fi
 

@@ -1,0 +1,141 @@
+"""What a report (báo cáo) is about: its scope (the city, a district or a ward) and its
+period (a day, an ISO week or a month), parsed from the CLI's `--scope` and `--period`.
+
+Steering documents ask for reports "hàng ngày, tuần, tháng"; weeks are ISO weeks
+(Monday to Sunday), the way Vietnamese offices number them ("tuần 38").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+SCOPE_KINDS = ("city", "district", "ward")
+PERIOD_KINDS = ("day", "week", "month")
+# Column of Store.areas() that a scope of each kind selects on.
+SCOPE_COLUMNS = {"city": "province_code", "district": "district_code", "ward": "ward_code"}
+# GSO code widths: a leading zero dropped by a spreadsheet is put back, as uploads do.
+_CODE_WIDTH = {"city": 2, "district": 3, "ward": 5}
+_SCOPE_HELP = "expected city, district:CODE or ward:CODE (e.g. district:901, ward:09541)"
+_PERIOD_HELP = "expected day:YYYY-MM-DD, week:YYYY-Www or month:YYYY-MM " \
+               "(e.g. day:2021-09-30, week:2021-W38, month:2021-09)"
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # one of SCOPE_KINDS
+    code: str | None  # None: the whole city, every area in the store
+
+    @property
+    def column(self) -> str:
+        return SCOPE_COLUMNS[self.kind]
+
+    def __str__(self) -> str:
+        return self.kind if self.code is None else f"{self.kind}:{self.code}"
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # one of PERIOD_KINDS
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @property
+    def baseline(self) -> dt.date:
+        """The day the period's changes are measured from: the eve of its first day, so
+        a daily report compares with yesterday and a weekly one with last Sunday."""
+        return self.start - dt.timedelta(days=1)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def dates(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=i) for i in range(self.days)]
+
+    def up_to(self, last: dt.date) -> Period:
+        """The part of the period up to `last` (a period still running is reported so
+        far); ValueError when the period has not begun by then."""
+        if last < self.start:
+            raise ValueError(f"period {self} starts {self.start}, after {last}: "
+                             "nothing to report yet")
+        return Period(self.kind, self.start, min(self.end, last))
+
+    def __str__(self) -> str:
+        if self.kind == "day":
+            return f"day:{self.start.isoformat()}"
+        if self.kind == "week":
+            year, week, _ = self.start.isocalendar()
+            return f"week:{year}-W{week:02d}"
+        return f"month:{self.start:%Y-%m}"
+
+
+def parse_scope(text: str) -> Scope:
+    """`city`, `city:PROVINCE`, `district:CODE` or `ward:CODE` → Scope; ValueError
+    naming the value and what was expected. Codes are digits, kept as text."""
+    raw = (text or "").strip()
+    kind, _, code = raw.partition(":")
+    kind = kind.strip().lower()
+    if kind not in SCOPE_KINDS:
+        raise ValueError(f"scope {text!r}: {_SCOPE_HELP}")
+    code = code.strip()
+    if not code:
+        if kind == "city" and ":" not in raw:
+            return Scope("city", None)
+        raise ValueError(f"scope {text!r} needs a {kind} code: {_SCOPE_HELP}")
+    if not code.isascii() or not code.isdigit():
+        raise ValueError(f"scope {text!r}: the {kind} code must be digits, got {code!r}")
+    return Scope(kind, code.zfill(_CODE_WIDTH[kind]))
+
+
+def _month(text: str, value: str) -> Period:
+    m = re.fullmatch(r"(\d{4})-(\d{2})", value)
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise ValueError(f"period {text!r}: a month is YYYY-MM, got {value!r}")
+    start = dt.date(int(m[1]), int(m[2]), 1)
+    after = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return Period("month", start, after - dt.timedelta(days=1))
+
+
+def _week(text: str, value: str) -> Period:
+    m = re.fullmatch(r"(\d{4})-?W(\d{2})", value, flags=re.IGNORECASE)
+    if not m:
+        raise ValueError(f"period {text!r}: an ISO week is YYYY-Www, got {value!r}")
+    try:
+        start = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+    except ValueError:
+        raise ValueError(f"period {text!r}: {m[1]} has no ISO week {int(m[2])}") from None
+    return Period("week", start, start + dt.timedelta(days=6))
+
+
+def _day(text: str, value: str) -> Period:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"period {text!r}: a day is YYYY-MM-DD, got {value!r}")
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"period {text!r}: {value} is not a date") from None
+    return Period("day", day, day)
+
+
+def parse_period(text: str) -> Period:
+    """`day:YYYY-MM-DD`, `week:YYYY-Www` or `month:YYYY-MM` → Period; ValueError naming
+    the value and what was expected."""
+    kind, sep, value = (text or "").strip().partition(":")
+    parsers = {"day": _day, "week": _week, "month": _month}
+    if not sep or kind.lower() not in parsers:
+        raise ValueError(f"period {text!r}: {_PERIOD_HELP}")
+    return parsers[kind.lower()](text, value.strip())
+
+
+def previous(period: Period) -> Period:
+    """The period before, as long as `period` (a month still running is compared with
+    the same number of days of the month before, not with a whole month)."""
+    if period.kind == "month":
+        start = (period.start - dt.timedelta(days=1)).replace(day=1)
+        month_end = period.start - dt.timedelta(days=1)
+        end = min(month_end, start + dt.timedelta(days=period.days - 1))
+        return Period("month", start, end)
+    step = dt.timedelta(days=1 if period.kind == "day" else 7)
+    return Period(period.kind, period.start - step, period.end - step)
