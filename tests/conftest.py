@@ -77,3 +77,15 @@ def store(db_url):
     s = Store(db_url)
     yield s
     s.dispose()
+
+
+@pytest.fixture(scope="session")
+def cli_demo_db(tmp_path_factory) -> str:
+    """A small demo city (8 wards × 6 blocks × 45 days to 2021-09-30) made through the CLI,
+    shared by tests that only read it."""
+    from cli import main
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli-demo') / 'demo.db'}"
+    assert main(["--db", url, "demo", "--wards", "8", "--blocks-per-ward", "6",
+                 "--days", "45"]) == 0
+    return url

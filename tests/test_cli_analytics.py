@@ -11,14 +11,6 @@ from cli import main
 AS_OF = "2021-09-10"
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    assert main(["--db", url, "demo", "--wards", "8", "--blocks-per-ward", "6",
-                 "--days", "45"]) == 0
-    return url
-
-
 def export(tmp_path, url) -> pd.DataFrame:
     out = tmp_path / "levels.csv"
     assert main(["--db", url, "export-levels", "--as-of", AS_OF, "-o", str(out)]) == 0
@@ -38,9 +30,9 @@ def recount(levels: pd.DataFrame, unit: str, codes: list[str]) -> float:
     return pop[b["level"].isin(codes)].sum() / pop.sum()
 
 
-def test_targets_match_a_recount_from_export_levels(demo_db, capsys, tmp_path):
-    levels = export(tmp_path, demo_db)
-    assert main(["--db", demo_db, "targets", "--as-of", AS_OF, "--json"]) == 0
+def test_targets_match_a_recount_from_export_levels(cli_demo_db, capsys, tmp_path):
+    levels = export(tmp_path, cli_demo_db)
+    assert main(["--db", cli_demo_db, "targets", "--as-of", AS_OF, "--json"]) == 0
     targets = json.loads(capsys.readouterr().out)
     assert len(targets) >= 4
     checked = 0
@@ -62,9 +54,9 @@ def test_targets_match_a_recount_from_export_levels(demo_db, capsys, tmp_path):
     assert checked >= 4
 
 
-def test_trends_day_matches_export(demo_db, capsys, tmp_path):
-    levels = export(tmp_path, demo_db)
-    assert main(["--db", demo_db, "trends", "--from", AS_OF, "--to", AS_OF,
+def test_trends_day_matches_export(cli_demo_db, capsys, tmp_path):
+    levels = export(tmp_path, cli_demo_db)
+    assert main(["--db", cli_demo_db, "trends", "--from", AS_OF, "--to", AS_OF,
                  "--format", "json"]) == 0
     rows = pd.DataFrame(json.loads(capsys.readouterr().out))
     blocks = levels[levels["area_type"] == "block"]

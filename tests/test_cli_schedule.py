@@ -13,14 +13,6 @@ from cli import main
 AS_OF = "2021-09-30"
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('sched') / 'demo.db'}"
-    assert main(["--db", url, "demo", "--wards", "8", "--blocks-per-ward", "6",
-                 "--days", "45"]) == 0
-    return url
-
-
 def plan(url, tmp_path, capacity, capsys) -> tuple[pd.DataFrame, str]:
     out = tmp_path / "plan.csv"
     code = main(["--db", url, "schedule", "--as-of", AS_OF, "--days", "14",
@@ -30,9 +22,9 @@ def plan(url, tmp_path, capacity, capsys) -> tuple[pd.DataFrame, str]:
     return df, capsys.readouterr().out
 
 
-def test_enough_capacity_meets_every_interval(demo_db, tmp_path, capsys):
+def test_enough_capacity_meets_every_interval(cli_demo_db, tmp_path, capsys):
     capacity = 60_000
-    df, summary = plan(demo_db, tmp_path, capacity, capsys)
+    df, summary = plan(cli_demo_db, tmp_path, capacity, capsys)
     assert "nothing overdue" in summary
     assert (df["policy_id"] != "").all() and (df["as_of"] == AS_OF).all()
     assert df.groupby("date")["samples"].apply(lambda s: s.astype(int).sum()).max() <= capacity
@@ -49,10 +41,10 @@ def test_enough_capacity_meets_every_interval(demo_db, tmp_path, capsys):
     assert {"xanh"} <= levels_seen
 
 
-def test_every_area_is_sampled_at_least_once(demo_db, tmp_path, capsys):
-    df, _ = plan(demo_db, tmp_path, 60_000, capsys)
+def test_every_area_is_sampled_at_least_once(cli_demo_db, tmp_path, capsys):
+    df, _ = plan(cli_demo_db, tmp_path, 60_000, capsys)
     levels = tmp_path / "levels.csv"
-    assert main(["--db", demo_db, "export-levels", "--as-of", AS_OF, "-o", str(levels)]) == 0
+    assert main(["--db", cli_demo_db, "export-levels", "--as-of", AS_OF, "-o", str(levels)]) == 0
     areas = pd.read_csv(levels, dtype=str, keep_default_na=False)
     blocks = areas[areas["area_type"] == "block"]
     # A round on as_of itself (tests_done reaching 90 % of the block) is already done
@@ -64,9 +56,9 @@ def test_every_area_is_sampled_at_least_once(demo_db, tmp_path, capsys):
     assert set(zip(need["ward_code"], need["block_code"], strict=True)) <= planned
 
 
-def test_too_little_capacity_names_the_overdue(demo_db, tmp_path, capsys):
+def test_too_little_capacity_names_the_overdue(cli_demo_db, tmp_path, capsys):
     capacity = 3_000
-    df, summary = plan(demo_db, tmp_path, capacity, capsys)
+    df, summary = plan(cli_demo_db, tmp_path, capacity, capsys)
     assert "OVERDUE" in summary and "extra capacity needed" in summary
     assert df.groupby("date")["samples"].apply(lambda s: s.astype(int).sum()).max() <= capacity
     assert (df["overdue_days"].astype(int) > 0).any()
@@ -75,24 +67,24 @@ def test_too_little_capacity_names_the_overdue(demo_db, tmp_path, capsys):
 @pytest.mark.parametrize("argv", [
     ["--capacity", "0"], ["--capacity", "-5"], ["--as-of", "2020-01-01", "--capacity", "10"],
 ])
-def test_bad_inputs_exit_1(demo_db, argv, capsys):
-    args = ["--db", demo_db, "schedule", "--as-of", AS_OF, *argv]
+def test_bad_inputs_exit_1(cli_demo_db, argv, capsys):
+    args = ["--db", cli_demo_db, "schedule", "--as-of", AS_OF, *argv]
     assert main(args) == 1
     assert capsys.readouterr().err.strip()
 
 
-def test_capacity_file_with_unknown_area_is_refused(demo_db, tmp_path, capsys):
+def test_capacity_file_with_unknown_area_is_refused(cli_demo_db, tmp_path, capsys):
     f = tmp_path / "cap.csv"
     f.write_text("district_code,capacity\n901,5000\n999,10\n", encoding="utf-8")
-    assert main(["--db", demo_db, "schedule", "--as-of", AS_OF, "--capacity-file", str(f)]) == 1
+    assert main(["--db", cli_demo_db, "schedule", "--as-of", AS_OF, "--capacity-file", str(f)]) == 1
     assert "999" in capsys.readouterr().err
 
 
-def test_record_rounds_refuses_unknown_block(demo_db, tmp_path, capsys):
+def test_record_rounds_refuses_unknown_block(cli_demo_db, tmp_path, capsys):
     f = tmp_path / "rounds.csv"
     f.write_text("ward_code,block_code,date,samples\n90001,TDP99,2021-09-29,5\n",
                  encoding="utf-8")
-    assert main(["--db", demo_db, "record-rounds", str(f)]) == 1
+    assert main(["--db", cli_demo_db, "record-rounds", str(f)]) == 1
     assert "TDP99" in capsys.readouterr().err
 
 

@@ -15,12 +15,19 @@ from zones.levels import LEVELS, REPORTABLE, UNKNOWN
 ROLLUPS = ("worst",)
 
 
-class PolicyError(ValueError):
-    """A policy file with problems; `problems` lists every one, each naming its key."""
+class DataFileError(ValueError):
+    """A data file (policy, targets) with problems; `problems` lists every one, each
+    naming its key."""
+
+    what = "data file"
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("invalid policy:\n  " + "\n  ".join(problems))
+        super().__init__(f"invalid {self.what}:\n  " + "\n  ".join(problems))
+
+
+class PolicyError(DataFileError):
+    what = "policy"
 
 
 @dataclass(frozen=True)

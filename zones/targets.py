@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from zones.levels import REPORTABLE
+from zones.policy import DataFileError
 from zones.trends import LEVEL_ORDER, UNITS, AreaIndex, level_grid, tally
 
 SCOPES = {"city": "province_code", "district": "district_code", "ward": "ward_code"}
@@ -33,12 +34,8 @@ _TARGET_KEYS = {"id", "title_vi", "title_en", "scope", "scope_code", "metric", "
                 "source", "note"}
 
 
-class TargetsError(ValueError):
-    """A targets file with problems; `problems` lists every one, each naming its key."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("invalid targets:\n  " + "\n  ".join(problems))
+class TargetsError(DataFileError):
+    what = "targets"
 
 
 @dataclass(frozen=True)
