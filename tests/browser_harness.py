@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import socket
 import subprocess
@@ -122,3 +123,14 @@ def streamlit_server(db_url: str, log: Path, timeout: float = 60):
 def launch_chromium(playwright):
     """Debian's Chromium, never a downloaded browser."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def map_args(at) -> tuple[dict, bytes]:
+    """The zone map component's arguments in an AppTest run: (JSON arguments, the day's
+    level bytes). AppTest sees a custom component as an element of type
+    'component_instance', never as an iframe."""
+    found = at.get("component_instance")
+    assert len(found) == 1, f"expected one map component, found {len(found)}"
+    proto = found[0].proto
+    day = next((a.bytes for a in proto.special_args if a.key == "day"), b"")
+    return json.loads(proto.json_args), day

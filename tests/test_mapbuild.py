@@ -1,5 +1,6 @@
 """The map builders: one feature per ward, Okabe–Ito colours and patterns per level,
-escaped tooltips, a legend with counts, and HTML that references no CDN."""
+escaped tooltips, a legend with counts, and HTML that references no CDN; and the fast
+map's polygons, simplified as a coverage and rounded to about a metre."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from html.parser import HTMLParser
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import box
+import shapely
+from shapely.geometry import Polygon, box
 
 from geo.assets import jquery_js, leaflet_css, leaflet_js, offline_map
 from geo.mapbuild import (
@@ -24,7 +27,8 @@ from geo.mapbuild import (
     ward_style,
     wards_frame,
 )
-from tests.browser_harness import XSS_NOTE, small_store
+from geo.simplify import QUANTUM, decode_ring, encode_geometry, simplify_coverage
+from tests.browser_harness import XSS_NOTE, demo_store, small_store
 from zones.levels import LEVELS
 
 CODES = ["90001", "90002", "90003", "90004", "90005", "90006"]
@@ -176,3 +180,45 @@ def test_wards_frame_from_store(sqlite_url):
     assert frame.crs.to_epsg() == 4326 and frame.geometry.is_valid.all()
     assert frame.loc[0, "ward_name"] == "Phường Thử 1"
     store.dispose()
+
+
+# ---- polygons for the fast map (geo/simplify.py) ----------------------------------
+
+
+def test_ring_encoding_round_trips_at_one_metre():
+    poly = Polygon([(106.123456, 10.654321), (106.2, 10.654321), (106.2, 10.7), (106.123456, 10.7)])
+    enc = encode_geometry(poly)
+    assert len(enc) == 1 and len(enc[0]) == 1  # one polygon, no hole
+    points = decode_ring(enc[0][0])
+    assert len(points) == 4  # the closing point is left to Leaflet
+    assert np.abs(points - np.asarray(poly.exterior.coords)[:-1, ::-1]).max() <= QUANTUM / 2
+    assert np.allclose(points / QUANTUM, np.rint(points / QUANTUM))
+    assert encode_geometry(None) is None and encode_geometry(shapely.Point(1, 2)) is None
+
+
+def test_holes_multipolygons_and_slivers():
+    ring = box(106.0, 10.0, 106.1, 10.1).difference(box(106.04, 10.04, 106.06, 10.06))
+    multi = shapely.MultiPolygon([ring, box(106.2, 10.0, 106.3, 10.1)])
+    enc = encode_geometry(multi)
+    assert [len(p) for p in enc] == [2, 1]  # shell + hole, then a plain square
+    sliver = box(106.0, 10.0, 106.0 + QUANTUM / 10, 10.1)  # rounds to a line
+    assert encode_geometry(sliver) is None
+
+
+def test_coverage_simplify_keeps_shared_edges(sqlite_url):
+    store = demo_store(sqlite_url)
+    blocks = shapely.from_wkb([bytes(b) for b in store.geometries("block")["geometry"]])
+    store.dispose()
+    assert shapely.coverage_is_valid(blocks)
+    simple = simplify_coverage(blocks, tolerance_m=25.0)  # coarse, so it really simplifies
+    assert shapely.get_num_coordinates(simple).sum() < shapely.get_num_coordinates(blocks).sum()
+    assert shapely.coverage_is_valid(simple)  # neighbours still share their edges
+    # After rounding, the polygons the browser draws still tile without overlaps.
+    drawn = [Polygon(decode_ring(encode_geometry(g)[0][0])[:, ::-1]) for g in simple]
+    union = shapely.union_all(drawn)
+    assert sum(p.area for p in drawn) == pytest.approx(union.area, rel=1e-6)
+
+
+def test_simplify_leaves_missing_and_non_polygons_out():
+    out = simplify_coverage([None, shapely.Point(106, 10), box(106, 10, 106.01, 10.01)])
+    assert out[0] is None and out[1] is None and out[2].geom_type == "Polygon"

@@ -1,35 +1,123 @@
-"""The map page: wards coloured by their effective level on a chosen day, the summary
-per level, and the same data as a table for keyboard and screen-reader users."""
+"""The map page: every ward (and, zoomed in or for one district, every block) coloured by
+its effective level on the chosen day, drawn by the zone map component (polygons sent
+once; a new day only recolours them, in the browser); a date slider and a replay;
+district filter and search; the legend's numbers again as a table beneath the map.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.mapbuild import build_level_map, fmt_date, level_summary, render_html, ward_levels
+from geo.fastmap import (
+    MapHistory,
+    area_geometries,
+    base_payload,
+    day_row,
+    level_codes,
+    map_history,
+    pack_details,
+    pack_json,
+    pack_levels,
+    search_mask,
+    search_texts,
+)
+from geo.mapbuild import fmt_date, level_summary
 from i18n import t as tr
-from ui import common
-from zones.levels import label
+from ui import common, state
+from ui.components import vxmap
 
-MAP_HEIGHT = 580
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def map_html(url: str, version: tuple, as_of: dt.date, lang: str,
-             tiles: str | None, attr: str | None) -> str:
-    levels = common.levels_on(url, version, as_of)
-    m = build_level_map(common.wards(url, version), levels, lang=lang, as_of=as_of,
-                        tiles=tiles, attr=attr)
-    return render_html(m)
+MAX_FOCUS = 300  # areas a search outlines on the map; the table lists them all
+MAP_KEY = "vxmap"
 
 
-def summary_table(levels: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Wards, their population and blocks per level: what the legend says, for all wards
-    (with or without a polygon) and for blocks too."""
-    wards = level_summary(ward_levels(levels), lang)
-    blocks = level_summary(levels[levels["area_type"] == "block"], lang)
+@dataclass(frozen=True)
+class MapData:
+    """One version of the data, as the map and the table use it. Shared by every session
+    (st.cache_resource), so nothing here may be changed in place."""
+
+    areas: pd.DataFrame
+    history: MapHistory
+    notes: dict
+    files: dict[str, str]  # base, levels, details: the page's data files
+    search: tuple[pd.Series, pd.Series]
+    is_ward: np.ndarray
+    districts: dict[str, str]
+    unmapped_wards: int
+
+    @property
+    def first(self) -> dt.date:
+        return self.history.first_day
+
+    @property
+    def last(self) -> dt.date:
+        return self.history.first_day + dt.timedelta(days=self.history.days - 1)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def map_data(url: str, version: tuple) -> MapData:
+    """Build the grids and the page's files once per data version and process."""
+    store = common.get_store(url)
+    areas = common.areas(url, version)
+    reports = common.reports(url, version)
+    first, last = min(reports["date"]), max(reports["date"])
+    history = map_history(areas, reports, first, last, common.get_policy())
+    geoms = area_geometries(areas, store.geometries("ward"), store.geometries("block"))
+    base = base_payload(areas, geoms, reports, first)
+    files = {"base": vxmap.publish(pack_json(base), "base"),
+             "levels": vxmap.publish(pack_levels(history), "levels"),
+             "details": vxmap.publish(pack_details(history), "details")}
+    is_ward = (areas["area_type"] == "ward").to_numpy()
+    named = areas.drop_duplicates("district_code")
+    districts = dict(zip(named["district_code"], named["district_name"], strict=True))
+    unmapped = sum(1 for g, w in zip(base["geom"], is_ward, strict=True) if w and g is None)
+    return MapData(areas, history, base["notes"], files, search_texts(areas), is_ward,
+                   districts, unmapped)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def has_reports(url: str, version: tuple) -> bool:
+    """Whether the store holds any report; cached per data version, since the query
+    scans a million rows at city scale."""
+    return common.get_store(url).date_range() is not None
+
+
+def in_scope(data: MapData, f: state.Filters) -> np.ndarray:
+    if not f.district:
+        return np.ones(len(data.areas), dtype=bool)
+    return (data.areas["district_code"] == f.district).to_numpy()
+
+
+def area_position(data: MapData, key: str) -> int | None:
+    """Position of the area `ward` or `ward/block` (a link's `area`), None if unknown."""
+    ward, _, block = key.partition("/")
+    hit = np.flatnonzero((data.areas["ward_code"] == ward).to_numpy()
+                         & (data.areas["block_code"] == block).to_numpy())
+    return int(hit[0]) if len(hit) else None
+
+
+def found(data: MapData, f: state.Filters) -> np.ndarray:
+    """Positions of the areas a search (or a link's area) names, inside the district."""
+    if f.area:
+        pos = area_position(data, f.area)
+        return np.array([] if pos is None else [pos], dtype=np.int64)
+    mask = search_mask(data.search, data.is_ward, f.search) & in_scope(data, f)
+    return np.flatnonzero(mask)
+
+
+def summary_table(data: MapData, f: state.Filters, lang: str) -> pd.DataFrame:
+    """Wards, their population and blocks per level on the day, in the district: the
+    legend's numbers, for all wards (with or without a polygon) and blocks."""
+    frame = data.areas[["area_type", "population"]].assign(
+        level=level_codes(data.history.codes[data.history.day(f.date)]))[in_scope(data, f)]
+    wards = level_summary(frame[frame["area_type"] == "ward"], lang)
+    blocks = level_summary(frame[frame["area_type"] == "block"], lang)
     return pd.DataFrame({
         tr("ui.col.level", lang): wards["label"],
         tr("ui.col.wards", lang): wards["count"],
@@ -38,43 +126,54 @@ def summary_table(levels: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
-def ward_table(levels: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One row per ward; st.dataframe shows notes as plain text, never as HTML."""
-    w = ward_levels(levels)
-    return pd.DataFrame({
-        tr("ui.col.ward_code", lang): w["ward_code"],
-        tr("ui.col.ward_name", lang): w["ward_name"],
-        tr("ui.col.district", lang): w["district_name"],
-        tr("ui.col.level", lang): [label(c, lang) for c in w["level"]],
-        tr("ui.col.since", lang): [fmt_date(d, lang) for d in w["level_since"]],
-        tr("ui.col.stale", lang): w["stale"],
-        tr("ui.col.new_cases", lang): w["new_cases"],
-        tr("ui.col.tests_done", lang): w["tests_done"],
-        tr("ui.col.note", lang): w["note"].fillna(""),
-    }).reset_index(drop=True)
+def _from_map(first: dt.date, last: dt.date) -> None:
+    value = st.session_state.get(MAP_KEY)
+    if isinstance(value, dict):
+        state.set_date(value.get("date"), first, last)
+
+
+def draw_map(data: MapData, f: state.Filters, focus: np.ndarray, lang: str) -> None:
+    tiles, attr = common.tiles()
+    vxmap.zone_map(
+        key=MAP_KEY, on_change=partial(_from_map, data.first, data.last), lang=lang,
+        base=data.files["base"], levels=data.files["levels"], details=data.files["details"],
+        days=data.history.days, date=f.date.isoformat(), day=day_row(data.history, f.date),
+        district=f.district, focus=focus[:MAX_FOCUS].tolist(),
+        focus_key=f"{f.area}|{f.search}|{f.district}", policy=common.get_policy().id,
+        tiles=tiles, tiles_attr=attr)
+
+
+def md_text(text: str) -> str:
+    """Typed text shown literally inside Streamlit's Markdown (no links, no LaTeX)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
+def _search_message(focus: np.ndarray, f: state.Filters, lang: str) -> None:
+    if f.search and not f.area:
+        if len(focus) == 0:
+            st.warning(tr("map.page.no_match", lang, query=md_text(f.search)))
+        elif len(focus) > MAX_FOCUS:
+            st.caption(tr("map.page.too_many", lang, n=len(focus), shown=MAX_FOCUS))
+        else:
+            st.caption(tr("map.page.matches", lang, n=len(focus)))
 
 
 def render(store, lang: str) -> None:
-    span = store.date_range()
-    if span is None:
+    version = common.data_version(store)
+    if not has_reports(store.url, version):
         st.info(tr("ui.no_reports", lang))
         return
-    first, last = span
-    as_of = st.date_input(tr("ui.date", lang), value=last, min_value=first, max_value=last,
-                          format="DD/MM/YYYY", key="as_of")
-    url, version = store.url, common.data_version(store)
-    levels = common.levels_on(url, version, as_of)
+    with st.spinner(tr("map.page.preparing", lang)):
+        data = map_data(store.url, version)
+    f = state.load(data.first, data.last, data.districts)
+    state.filter_widgets("map", "as_of", data.first, data.last, data.districts, lang)
+    focus = found(data, f)
+    _search_message(focus, f, lang)
+    draw_map(data, f, focus, lang)
     st.caption(tr("ui.policy_caption", lang, policy=common.get_policy().id,
-                  date=fmt_date(as_of, lang)))
-    html = map_html(url, version, as_of, lang, *common.tiles())
-    st.iframe(html, height=MAP_HEIGHT, alt=tr("ui.map_alt", lang, date=fmt_date(as_of, lang)))
-    unmapped = len(ward_levels(levels)) - len(common.wards(url, version))
-    if unmapped > 0:
-        st.caption(tr("ui.no_polygon", lang, n=unmapped))
-    left, right = st.columns([1, 2])
-    with left:
-        st.subheader(tr("ui.summary_title", lang))
-        st.dataframe(summary_table(levels, lang), hide_index=True)
-    with right:
-        st.subheader(tr("ui.table_title", lang))
-        st.dataframe(ward_table(levels, lang), hide_index=True, height=320)
+                  date=fmt_date(f.date, lang)) + " · " + tr("map.page.blocks_hint", lang))
+    if data.unmapped_wards:
+        st.caption(tr("ui.no_polygon", lang, n=data.unmapped_wards))
+    st.subheader(tr("ui.summary_title", lang))
+    st.dataframe(summary_table(data, f, lang), hide_index=True)
+    state.write_url(f)

@@ -1,0 +1,136 @@
+"""Polygons made light enough to send to a browser once: simplified as a coverage (so
+neighbouring wards and blocks keep sharing their edges), rounded to about a metre, and
+written as small delta-encoded integers, with what the map needs to place them.
+
+The encoding is what the map component (ui/components/vxmap) decodes: an area is a list
+of polygons, a polygon a list of rings, a ring a flat list `[lat0, lng0, dlat1, dlng1, …]`
+of integers in units of QUANTUM degrees, without the closing point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+QUANTUM = 1e-5  # degrees: 1.1 m of latitude, about 1.1 m of longitude in Vietnam
+SCALE = round(1 / QUANTUM)
+DEFAULT_TOLERANCE_M = 3.0  # ≈ 2 px at the zoom where blocks appear: invisible on screen
+_POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+def _polygonal(geoms: Sequence) -> tuple[np.ndarray, np.ndarray]:
+    """The geometries as an object array, and a mask of the non-empty (multi)polygons."""
+    arr = np.empty(len(geoms), dtype=object)
+    arr[:] = list(geoms)
+    kinds = shapely.get_type_id(arr)  # -1 for None
+    keep = np.isin(kinds, [3, 6]) & ~shapely.is_empty(arr)
+    return arr, keep
+
+
+def simplify_coverage(geoms: Sequence, tolerance_m: float = DEFAULT_TOLERANCE_M) -> np.ndarray:
+    """EPSG:4326 polygons simplified by about `tolerance_m` metres; None where an input is
+    missing or not a polygon.
+
+    A valid coverage (no overlaps, matching vertices on shared edges, as the demo city and
+    clean GSO boundaries are) goes through shapely's coverage_simplify, which keeps every
+    shared edge shared. Anything else is simplified polygon by polygon: its neighbours did
+    not share exact edges to begin with, so there is nothing to keep.
+    """
+    arr, keep = _polygonal(geoms)
+    out = np.full(len(arr), None, dtype=object)
+    if not keep.any():
+        return out
+    series = gpd.GeoSeries(arr[keep], crs="EPSG:4326")
+    metric_crs = series.estimate_utm_crs()  # metres, so the tolerance means what it says
+    metric = series.to_crs(metric_crs).to_numpy()
+    if shapely.coverage_is_valid(metric):
+        simple = shapely.coverage_simplify(metric, tolerance_m)
+    else:
+        simple = shapely.simplify(metric, tolerance_m, preserve_topology=True)
+    out[keep] = gpd.GeoSeries(simple, crs=metric_crs).to_crs("EPSG:4326").to_numpy()
+    return out
+
+
+def _ring(coords: np.ndarray) -> list[int] | None:
+    """One ring as delta-encoded integers; None once rounding leaves under 3 points."""
+    q = np.rint(coords[:, ::-1] / QUANTUM).astype(np.int64)  # (lat, lng), as Leaflet wants
+    step = np.diff(q, axis=0)
+    # Rounding can make neighbouring vertices equal; a repeated point only costs bytes.
+    q = np.vstack([q[:1], q[1:][(step != 0).any(axis=1)]])
+    if len(q) > 1 and (q[0] == q[-1]).all():
+        q = q[:-1]  # Leaflet closes rings itself
+    if len(q) < 3:
+        return None
+    delta = np.vstack([q[:1], np.diff(q, axis=0)])
+    return delta.ravel().tolist()
+
+
+def encode_geometry(geom) -> list | None:
+    """An area's (multi)polygon as [[ring, …], …]; None without a drawable polygon."""
+    if geom is None or geom.is_empty or geom.geom_type not in _POLYGONAL:
+        return None
+    polygons = geom.geoms if geom.geom_type == "MultiPolygon" else [geom]
+    out = []
+    for poly in polygons:
+        shell = _ring(np.asarray(poly.exterior.coords))
+        if shell is None:
+            continue
+        holes = [r for r in (_ring(np.asarray(i.coords)) for i in poly.interiors) if r]
+        out.append([shell, *holes])
+    return out or None
+
+
+def decode_ring(flat: Sequence[int]) -> np.ndarray:
+    """(lat, lng) points of an encoded ring: the inverse of the encoding, for tests."""
+    return np.cumsum(np.asarray(flat, dtype=np.int64).reshape(-1, 2), axis=0) * QUANTUM
+
+
+def encode_all(geoms: Sequence) -> list:
+    return [encode_geometry(g) for g in geoms]
+
+
+def bounds(geoms: Sequence) -> list[float] | None:
+    """[south, west, north, east] of the drawable geometries, None when there are none."""
+    arr, keep = _polygonal(geoms)
+    if not keep.any():
+        return None
+    minx, miny, maxx, maxy = shapely.total_bounds(arr[keep])
+    return [float(miny), float(minx), float(maxy), float(maxx)]
+
+
+def geometry_payload(geoms: np.ndarray, is_ward: np.ndarray,
+                     tolerance_m: float | None = None) -> dict:
+    """Encoded polygons, a point inside each for its level letters (as an offset from the
+    polygon's first vertex), the wards' bounds, and
+    the zoom from which blocks are drawn. Wards and blocks are simplified as two
+    coverages (a block's edges are not its ward's after simplification, by < tolerance)."""
+    simple = np.full(len(geoms), None, dtype=object)
+    kw = {} if tolerance_m is None else {"tolerance_m": tolerance_m}
+    for part in (is_ward, ~is_ward):
+        simple[part] = simplify_coverage(geoms[part], **kw)
+    encoded = encode_all(simple)
+    drawn = np.array([e is not None for e in encoded], dtype=bool)
+    points: list = [None] * len(simple)
+    # Relative to the area's first vertex: small numbers, a third of the bytes.
+    for i, p in zip(np.flatnonzero(drawn), shapely.point_on_surface(simple[drawn]), strict=True):
+        lat0, lng0 = encoded[i][0][0][:2]
+        points[i] = [round(p.y * SCALE) - lat0, round(p.x * SCALE) - lng0]
+    return {"scale": SCALE, "geom": encoded, "pt": points,
+            "bounds": bounds(simple[is_ward]) or bounds(simple),
+            "block_zoom": block_zoom(simple[~is_ward])}
+
+
+def block_zoom(blocks: np.ndarray, min_px: float = 24.0) -> int | None:
+    """The first web-map zoom at which a typical block is `min_px` wide: below it, blocks
+    would be specks, and the map shows wards only (unless one district is chosen)."""
+    drawn = np.array([g for g in blocks if g is not None], dtype=object)
+    if len(drawn) == 0:
+        return None
+    minx, miny, maxx, maxy = shapely.bounds(drawn).T
+    lat = np.radians(np.median((miny + maxy) / 2))
+    width_m = np.median(np.hypot((maxx - minx) * np.cos(lat), maxy - miny)) * 111_320 / 1.4
+    metres_per_px_z0 = 156_543.03 * np.cos(lat)
+    return int(np.clip(np.ceil(np.log2(metres_per_px_z0 * min_px / max(width_m, 1.0))), 10, 19))
