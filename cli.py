@@ -9,6 +9,8 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import logging
+import os
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -103,9 +105,11 @@ def cmd_ingest(args, store, policy) -> int:
     from data.ingest import ingest_file
 
     status = EXIT_OK
+    user, allowed = _actor(args), None if args.login is None else args.login.allowed_wards
     for path in args.files:
-        report, outcome = ingest_file(store, Path(path), Path(path).name, user=args.user,
-                                      today=today_vn(), policy=policy, dry_run=args.dry_run)
+        report, outcome = ingest_file(store, Path(path), Path(path).name, user=user,
+                                      today=today_vn(), policy=policy, dry_run=args.dry_run,
+                                      allowed_wards=allowed)
         if not report.accepted:
             status = EXIT_REJECTED
         if args.json:
@@ -241,7 +245,7 @@ def cmd_record_rounds(args, store, policy) -> int:
     except PlanInputError as exc:
         _print_problems(f"{args.csv}: refused, nothing stored", exc.problems, args.lang)
         return EXIT_REJECTED
-    n = store.record_rounds(rounds, source="cli", user=args.user)
+    n = store.record_rounds(rounds, source="cli", user=_actor(args))
     print(f"{args.csv}: {n} testing rounds recorded")
     return EXIT_OK
 
@@ -315,6 +319,181 @@ def cmd_report(args, store, policy) -> int:
     return EXIT_OK
 
 
+# ---- accounts, audit, backup ---------------------------------------------------------
+
+# What each command needs when the store has accounts (data.auth.ACTIONS); a command not
+# listed here needs "read". With no account in the store, everything runs (local mode).
+NEEDS = {"ingest": "upload", "record-rounds": "rounds", "schedule": "schedule",
+         "export-levels": "export", "report": "export", "demo": "areas",
+         "import-boundaries": "areas", "import-blocks": "areas", "user": "users",
+         "audit": "audit", "backup": "backup", "restore": "backup"}
+# Commands that change the store: the policy they run under is noted in the audit log.
+WRITES = ("ingest", "record-rounds", "demo", "import-boundaries", "import-blocks")
+
+
+def _actor(args) -> str:
+    """Who the audit log names: the logged-in account, else --user or the OS user."""
+    if args.login is not None:
+        return args.login.name
+    return getattr(args, "user", None) or getpass.getuser()
+
+
+def _password(prompt: str = "password: ") -> str:
+    """VUNGXANH_PASSWORD, else a prompt on a terminal (never an argument: those show in
+    `ps` and shell history)."""
+    if "VUNGXANH_PASSWORD" in os.environ:
+        return os.environ["VUNGXANH_PASSWORD"]
+    if not sys.stdin.isatty():
+        raise UsageError("no password: set VUNGXANH_PASSWORD or run on a terminal")
+    return getpass.getpass(prompt)
+
+
+def _new_password(args) -> str:
+    """An account's new password: the first line of stdin, or typed twice on a terminal.
+    Never VUNGXANH_PASSWORD: that is the logged-in admin's own."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise UsageError("give the new password on standard input with --password-stdin")
+    first = getpass.getpass(f"new password for {args.name}: ")
+    if getpass.getpass("again: ") != first:
+        raise UsageError("the two passwords differ")
+    return first
+
+
+def login(args, store):
+    """The account the command runs as (None in local mode), checked against its needs."""
+    from data.auth import authenticate, has_accounts
+
+    if not has_accounts(store):
+        if args.command == "user" and args.user_command == "add" and args.role != "admin":
+            raise UsageError("the first account must be an admin: "
+                             "python cli.py user add NAME --role admin")
+        return None
+    name = args.as_user or os.environ.get("VUNGXANH_USER")
+    if not name:
+        raise UsageError("this store has accounts: log in with --as-user NAME "
+                         "(or VUNGXANH_USER) and VUNGXANH_PASSWORD")
+    user = authenticate(store, name, _password())
+    if user is None:
+        raise UsageError(f"login failed for {name!r}: wrong name or password, or disabled")
+    need = NEEDS.get(args.command, "read")
+    if not user.can(need):
+        raise UsageError(f"{name} ({user.role}) may not run {args.command} (needs {need})")
+    return user
+
+
+def cmd_user(args, store, policy) -> int:
+    from data import auth
+
+    actor, name = _actor(args), getattr(args, "name", None)
+    try:
+        if args.user_command == "add":
+            pw = _new_password(args)
+            auth.add_user(store, name, args.role, pw, wards=auth.ward_codes(args.wards),
+                          actor=actor)
+        elif args.user_command == "set-role":
+            auth.set_role(store, name, args.role, actor=actor)
+        elif args.user_command == "set-wards":
+            auth.set_wards(store, name, auth.ward_codes(args.wards), actor=actor)
+        elif args.user_command == "set-password":
+            pw = _new_password(args)
+            auth.set_password(store, name, pw, actor=actor)
+        elif args.user_command == "disable":
+            auth.disable_user(store, name, actor=actor)
+    except auth.AuthError as exc:
+        print(f"user: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    for u in auth.list_users(store):
+        if args.user_command == "list" or u.name == name:
+            state = "disabled" if u.disabled else "active"
+            print(f"{u.name}\t{u.role}\t{','.join(sorted(u.wards)) or '-'}\t{state}")
+    return EXIT_OK
+
+
+def cmd_audit(args, store, policy) -> int:
+    from data.audit import entries, export_bytes
+
+    data = export_bytes(entries(store), args.format)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"{args.output}: audit log ({args.format})", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def cmd_backup(args, store, policy) -> int:
+    from data.backup import BackupError, backup
+
+    try:
+        dest = backup(store, args.backup_file, actor=_actor(args))
+    except BackupError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{dest}: backup of {_safe_url(store.url)}")
+    return EXIT_OK
+
+
+def cmd_restore(args, store, policy) -> int:
+    from data.backup import BackupError, restore
+
+    try:
+        saved = restore(store, args.backup_file, actor=_actor(args))
+    except BackupError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{_safe_url(store.url)}: restored from {args.backup_file}; "
+          f"the previous content is in {saved}")
+    return EXIT_OK
+
+
+def _safe_url(url: str | None) -> str:
+    """A store URL fit to print: the password masked."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True) if url else "(default)"
+    except Exception:  # an unparsable URL may still hold a secret: show none of it
+        return "(unparsable URL)"
+
+
+def _add_trust_parsers(sub) -> None:
+    s = sub.add_parser("user", help="accounts: add, set-role, set-wards, disable, list")
+    users = s.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    a = users.add_parser("add", help="add an account (the first one must be an admin)")
+    a.add_argument("name")
+    a.add_argument("--role", required=True, choices=("viewer", "reporter", "coordinator",
+                                                     "admin"))
+    a.add_argument("--wards", help="comma-separated ward codes a reporter reports for")
+    a.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of standard input")
+    a = users.add_parser("set-role", help="change an account's role")
+    a.add_argument("name")
+    a.add_argument("--role", required=True, choices=("viewer", "reporter", "coordinator",
+                                                     "admin"))
+    a = users.add_parser("set-wards", help="set the wards a reporter reports for")
+    a.add_argument("name")
+    a.add_argument("--wards", required=True, help="comma-separated ward codes")
+    a = users.add_parser("set-password", help="set an account's password")
+    a.add_argument("name")
+    a.add_argument("--password-stdin", action="store_true")
+    users.add_parser("disable", help="disable an account (kept for the audit log)") \
+        .add_argument("name")
+    users.add_parser("list", help="list accounts")
+    s.set_defaults(func=cmd_user)
+
+    s = sub.add_parser("audit", help="the audit log: who changed what, when (admins)")
+    s.add_argument("--format", choices=("csv", "json"), default="csv")
+    s.add_argument("-o", "--output", help="output file (default: standard output)")
+    s.set_defaults(func=cmd_audit)
+
+    s = sub.add_parser("backup", help="consistent online copy of the SQLite store")
+    s.add_argument("backup_file", metavar="FILE")
+    s.set_defaults(func=cmd_backup)
+    s = sub.add_parser("restore", help="replace the SQLite store with a backup")
+    s.add_argument("backup_file", metavar="FILE")
+    s.set_defaults(func=cmd_restore)
+
+
 # ---- parser ---------------------------------------------------------------------
 
 
@@ -324,6 +503,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 "sqlite:///vungxanh.db)")
     p.add_argument("--policy", help="policy TOML file (default: policy/default.toml)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="message language")
+    p.add_argument("--as-user", metavar="NAME",
+                   help="account to run as when the store has accounts (default: "
+                        "$VUNGXANH_USER; password from $VUNGXANH_PASSWORD or a prompt)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("import-boundaries", help="import ward or block polygons")
@@ -394,16 +576,55 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("docx", "pdf", "xlsx"), required=True)
     s.add_argument("-o", "--output", required=True, help="output file")
     s.set_defaults(func=cmd_report)
+    _add_trust_parsers(sub)
     return p
+
+
+def _open_store(args):
+    """The store, or None after telling the user how to fix the URL (masked: it may hold
+    a password)."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    from data.store import Store
+
+    try:
+        return Store(args.db)
+    except (ArgumentError, OperationalError, NoSuchModuleError) as exc:
+        detail = str(exc).splitlines()[0] if isinstance(exc, ArgumentError) else ""
+        print(f"database {_safe_url(args.db)}: cannot open it: {exc.__class__.__name__}"
+              f"{': ' + detail if detail else ''}\n  --db takes a SQLAlchemy URL such as "
+              "sqlite:///vungxanh.db or postgresql+psycopg://user@host:5432/dbname",
+              file=sys.stderr)
+        return None
+
+
+def _setup_log() -> None:
+    """Details of unexpected errors go to a log file (VUNGXANH_LOG_FILE, default
+    vungxanh.log), never to the user's screen: they get a reference id."""
+    log = logging.getLogger("vungxanh")
+    if not log.handlers:
+        log.addHandler(logging.FileHandler(os.environ.get("VUNGXANH_LOG_FILE",
+                                                          "vungxanh.log"), delay=True))
+
+
+def _run(args, store, policy) -> int:
+    from data.audit import note_policy
+    from data.policy_file import DEFAULT_POLICY_PATH
+
+    args.login = login(args, store)
+    status = args.func(args, store, policy)
+    # After the change, so a rejected file leaves even the audit log as it was.
+    if status == EXIT_OK and args.command in WRITES and not getattr(args, "dry_run", False):
+        text = Path(args.policy or DEFAULT_POLICY_PATH).read_text(encoding="utf-8")
+        note_policy(store, _actor(args), policy.id, text)
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-
+    from data.audit import incident
     from data.policy_file import load_policy
-    from data.store import Store
     from zones.policy import PolicyError
 
     try:
@@ -416,25 +637,21 @@ def main(argv: list[str] | None = None) -> int:
     for path in given + list(getattr(args, "files", None) or []):
         if not Path(path).is_file():
             parser.error(f"no such file: {path}")
-    try:
-        store = Store(args.db)
-    except (ArgumentError, OperationalError, NoSuchModuleError) as exc:
-        print(f"database {args.db or '(default)'}: cannot open it: {exc.__class__.__name__}: "
-              f"{str(exc).splitlines()[0]}\n  --db takes a SQLAlchemy URL such as "
-              "sqlite:///vungxanh.db or postgresql+psycopg://user@host:5432/dbname",
-              file=sys.stderr)
+    store = _open_store(args)
+    if store is None:
         return EXIT_USAGE
     try:
-        return args.func(args, store, policy)
-    except UsageError as exc:
+        return _run(args, store, policy)
+    except (UsageError, OSError) as exc:  # OSError: an output path that cannot be written
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except OSError as exc:  # an output path that cannot be written, a file gone mid-run
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except Exception as exc:  # no traceback for users: a reference into the log
+        _setup_log()
+        print(f"internal error, reference {incident(exc)}: details are in the log "
+              f"({os.environ.get('VUNGXANH_LOG_FILE', 'vungxanh.log')})", file=sys.stderr)
+        return EXIT_REJECTED
     finally:
         store.dispose()
-
 
 if __name__ == "__main__":
     sys.exit(main())

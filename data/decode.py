@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -19,9 +20,13 @@ from dataclasses import dataclass, field
 import openpyxl
 
 DELIMITERS = (",", ";", "\t")
-# A workbook's parts, unpacked: 200,000 rows of a zone sheet take well under this, and a
-# "zip bomb" that inflates to gigabytes is refused before openpyxl reads a part whole.
-MAX_UNPACKED_BYTES = 1_000_000_000
+# A workbook's parts, unpacked: 200,000 rows of a zone sheet take about 60 MB (sheet and
+# shared strings), and a "zip bomb" that inflates to gigabytes is refused before openpyxl
+# reads a part. The sizes checked are the archive's declared ones; zipfile never inflates
+# a part past its declared size (and fails its CRC if the data says otherwise).
+MAX_UNPACKED_BYTES = 200_000_000
+MAX_PARTS = 10_000  # a real workbook has dozens; a million empty entries is an attack
+_CLOCK_EVERY = 1024  # rows between deadline checks (the clock is cheap, not free)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted workbook
 _ZIP = b"PK\x03\x04"
 _LINE = re.compile(r"[^\r\n]*")
@@ -38,6 +43,29 @@ class NotATable(ValueError):
         super().__init__(f"not a table ({key})")
 
 
+class TooSlow(NotATable):
+    """Reading or checking the file took longer than the policy's max_upload_seconds."""
+
+    def __init__(self, limit: float):
+        super().__init__("too_slow", limit=limit)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When processing one upload must be over (time.monotonic), and the limit in seconds."""
+
+    at: float
+    seconds: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(time.monotonic() + seconds, seconds)
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise TooSlow(self.seconds)
+
+
 @dataclass
 class RawTable:
     header: list[str]
@@ -49,22 +77,23 @@ class RawTable:
     truncated: bool = False  # more than max_rows data rows: reading stopped
 
 
-def decode_table(raw: bytes, max_rows: int) -> RawTable:
+def decode_table(raw: bytes, max_rows: int, deadline: Deadline | None = None) -> RawTable:
     """Read CSV (any supported encoding and separator) or XLSX bytes into a RawTable.
 
     Raises NotATable for an empty file or anything that is not a table. Stops after
-    max_rows + 1 data rows (and sets `truncated`) so a huge file costs bounded work.
+    max_rows + 1 data rows (and sets `truncated`) so a huge file costs bounded work, and
+    raises TooSlow once `deadline` has passed.
     """
     if not raw.strip():
         raise NotATable("not_a_table_empty")
     if raw.startswith(_OLE2):
         raise NotATable("not_a_table_xls")
     if raw.startswith(_ZIP):
-        return _table(_xlsx_records(raw), "xlsx", max_rows)
+        return _table(_xlsx_records(raw), "xlsx", max_rows, deadline)
     text, encoding = decode_text(raw)
     delimiter = sniff_delimiter(text)
     source = f"csv {encoding} {delimiter!r}"
-    return _table(_csv_records(text, delimiter), source, max_rows)
+    return _table(_csv_records(text, delimiter), source, max_rows, deadline)
 
 
 def decode_text(raw: bytes) -> tuple[str, str]:
@@ -149,7 +178,7 @@ def _xlsx_records(raw: bytes):
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise NotATable("not_a_table_zip") from None
-    if "xl/workbook.xml" not in {m.filename for m in members}:
+    if len(members) > MAX_PARTS or "xl/workbook.xml" not in {m.filename for m in members}:
         raise NotATable("not_a_table_zip")
     unpacked = sum(m.file_size for m in members)  # zipfile never inflates past these sizes
     if unpacked > MAX_UNPACKED_BYTES:
@@ -200,11 +229,13 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def _table(records, source: str, max_rows: int) -> RawTable:
+def _table(records, source: str, max_rows: int, deadline: Deadline | None) -> RawTable:
     """Split records into a trimmed header and data rows; skip rows with no value. Data
     cells stay untrimmed: validation trims each distinct value once, which is cheaper."""
     table = RawTable([], 0, [], [], source)
     for number, cells in records:
+        if deadline is not None and number % _CLOCK_EVERY == 0:
+            deadline.check()
         if cells is None:
             table.bad_rows.append(number)
             continue

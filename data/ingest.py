@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.decode import NotATable, decode_table
+from data.decode import Deadline, NotATable, decode_table
 from data.store import Store, UploadMeta, UploadOutcome
 from data.validate import Problem, problem, validate_table
 from i18n import t
@@ -98,30 +98,46 @@ def file_error_report(file_name: str, key: str, *, size_bytes: int = 0, sha256: 
 
 
 def validate_bytes(raw: bytes, file_name: str, known_areas: dict[str, set[str]],
-                   today: dt.date, policy: Policy) -> IngestReport:
-    """Judge one file's bytes; never raises for bad content, always returns a report."""
+                   today: dt.date, policy: Policy, *, allowed_wards: set[str] | None = None,
+                   deadline: Deadline | None = None) -> IngestReport:
+    """Judge one file's bytes; never raises for bad content, always returns a report.
+
+    allowed_wards: the wards the uploader may report for (None: any ward; an empty set:
+    no upload right at all). Reading and checking stop with a refusal once `deadline`
+    (default: policy.max_upload_seconds from now) has passed.
+    """
+    deadline = deadline or Deadline.after(policy.max_upload_seconds)
     sha256, size = hashlib.sha256(raw).hexdigest(), len(raw)
+    if allowed_wards is not None and not allowed_wards:
+        return file_error_report(file_name, "no_upload_right", size_bytes=size, sha256=sha256)
     if size > policy.max_upload_bytes:
         return file_error_report(file_name, "too_large", size_bytes=size, sha256=sha256,
                                  size=size, limit=policy.max_upload_bytes)
     try:
-        table = decode_table(raw, max_rows=policy.max_upload_rows)
-    except NotATable as exc:
+        table = decode_table(raw, max_rows=policy.max_upload_rows, deadline=deadline)
+        if table.truncated:
+            return file_error_report(file_name, "too_many_rows", size_bytes=size,
+                                     sha256=sha256, limit=policy.max_upload_rows)
+        outcome = validate_table(table, known_areas, today, allowed_wards=allowed_wards,
+                                 deadline=deadline)
+    except NotATable as exc:  # TooSlow too: a file-level refusal like the others
         return file_error_report(file_name, exc.key, size_bytes=size, sha256=sha256,
                                  **exc.params)
-    if table.truncated:
-        return file_error_report(file_name, "too_many_rows", size_bytes=size, sha256=sha256,
-                                 limit=policy.max_upload_rows)
-    outcome = validate_table(table, known_areas, today)
     return IngestReport(file_name, sha256, size, outcome.rows, outcome.warnings,
                         outcome.errors)
 
 
 def ingest_file(store: Store, path_or_bytes: str | os.PathLike | bytes, file_name: str, *,
                 user: str, today: dt.date, policy: Policy, dry_run: bool = False,
-                channel: str = "file") -> tuple[IngestReport, UploadOutcome | None]:
+                channel: str = "file", allowed_wards: set[str] | None = None
+                ) -> tuple[IngestReport, UploadOutcome | None]:
     """Validate one file and, when it has no error and this is no dry run, store it in one
-    transaction. A rejected file stores nothing, not even an upload row."""
+    transaction. A rejected file stores nothing, not even an upload row.
+
+    allowed_wards: from the logged-in user (`User.allowed_wards`); None stores any ward
+    (single-user local mode, admins). A row for another ward rejects the file, naming it.
+    """
+    deadline = Deadline.after(policy.max_upload_seconds)
     if isinstance(path_or_bytes, bytes | bytearray | memoryview):
         raw = bytes(path_or_bytes)
     else:
@@ -133,7 +149,8 @@ def ingest_file(store: Store, path_or_bytes: str | os.PathLike | bytes, file_nam
         except OSError as exc:
             return file_error_report(file_name, "unreadable",
                                      detail=exc.strerror or type(exc).__name__), None
-    report = validate_bytes(raw, file_name, store.known_areas(), today, policy)
+    report = validate_bytes(raw, file_name, store.known_areas(), today, policy,
+                            allowed_wards=allowed_wards, deadline=deadline)
     if not report.accepted or dry_run:
         return report, None
     meta = UploadMeta(user_name=user, file_name=file_name,

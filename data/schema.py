@@ -9,6 +9,7 @@ Geometries are WKB in EPSG:4326 (PostGIS is not required: see README).
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -134,5 +135,33 @@ testing_rounds = Table(
     Index("ux_testing_rounds_area_date", "ward_code", "block_code", "date", unique=True),
 )
 
+# Accounts of the embedded login (data.auth). `wards` is a comma-separated list of ward
+# codes a reporter may report for; a password hash is argon2id (never the password).
+users = Table(
+    "users",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("role", String(16), nullable=False),  # viewer | reporter | coordinator | admin
+    Column("wards", Text, nullable=False, default=""),
+    Column("password_hash", Text, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Who changed what, when (data.audit): uploads, user changes, policy changes, restores.
+# Written in the same transaction as the change it describes where there is one.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("detail_json", Text, nullable=False),
+    Index("ix_audit_log_at", "at"),
+)
+
 ALL_TABLES = (provinces, districts, wards, blocks, uploads, zone_reports, zone_report_history,
-              testing_rounds)
+              testing_rounds, users, audit_log)

@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, bindparam, create_engine, event, func, select
+from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from data import audit
 from data.schema import (
     ALL_TABLES,
     REPORT_FIELDS,
@@ -33,21 +34,41 @@ from data.schema import (
 
 DEFAULT_URL = "sqlite:///vungxanh.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+WRITER_OPTION = "vungxanh_writer"
+# Advisory-lock namespaces (PostgreSQL's two-int form): one for the schema, one for wards.
+LOCK_SCHEMA, LOCK_WARD = 0x5658_0001, 0x5658_0002
 # Values compared to decide whether a re-upload changes a report.
 VALUE_FIELDS = ("level", "new_cases", "tests_done", "note")
 
 
 def resolve_url(url: str | None = None) -> str:
-    """--db wins, then DATABASE_URL, then the SQLite file in the working directory."""
-    return url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    """--db wins, then DATABASE_URL, then the file DATABASE_URL_FILE names (a secret kept
+    outside the repository, e.g. a Docker or systemd credential), then the SQLite file in
+    the working directory."""
+    if url or os.environ.get("DATABASE_URL"):
+        return url or os.environ["DATABASE_URL"]
+    if secret := os.environ.get("DATABASE_URL_FILE"):
+        return Path(secret).read_text(encoding="utf-8").strip()
+    return DEFAULT_URL
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # SQLAlchemy emits BEGIN itself (_sqlite_begin): the driver's own implicit BEGIN
+    # cannot say IMMEDIATE.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may wait for a lock
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")  # readers do not block the uploader
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """A writer takes SQLite's write lock when its transaction begins. A deferred one that
+    read first cannot upgrade once another process committed (SQLITE_BUSY_SNAPSHOT, which
+    busy_timeout does not retry), so two uploads at once would fail instead of queueing."""
+    mode = "IMMEDIATE" if conn.get_execution_options().get(WRITER_OPTION) else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -55,15 +76,32 @@ def make_engine(url: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
+def writer(engine: Engine) -> Engine:
+    """The engine for write transactions: BEGIN IMMEDIATE on SQLite, as is on PostgreSQL."""
+    return engine.execution_options(**{WRITER_OPTION: True})
+
+
+def lock_for_write(c: Connection, key: str, namespace: int) -> None:
+    """Serialise writers of one key (a ward, the schema) until the transaction ends.
+    PostgreSQL: a transaction-level advisory lock. SQLite: BEGIN IMMEDIATE already holds
+    the one database-wide write lock, so nothing more is needed."""
+    if c.dialect.name == "postgresql":
+        c.execute(text("SELECT pg_advisory_xact_lock(:ns, hashtext(:key))"),
+                  {"ns": namespace, "key": key})
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+    """Bring the schema to the newest migration (idempotent). Two processes starting on an
+    empty database at once queue on a lock; the second then finds the schema at head."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
+    with writer(engine).begin() as conn:
+        lock_for_write(conn, "schema", LOCK_SCHEMA)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
@@ -178,7 +216,11 @@ class Store:
         rows: REPORT_FIELDS columns, block_code '' for ward rows, date as datetime.date.
         """
         now = now or dt.datetime.now(dt.UTC)
-        with self.engine.begin() as c:
+        with self.write() as c:
+            # Uploads touching the same ward queue here, so the later commit sees the
+            # earlier one's rows and replaces them (history kept), never a key clash.
+            for ward in sorted(set(rows["ward_code"])) if len(rows) else []:
+                lock_for_write(c, ward, LOCK_WARD)
             outcome = "repeat" if self._seen_accepted(c, meta.sha256) else "accepted"
             upload_id = c.execute(
                 uploads.insert().values(
@@ -193,6 +235,10 @@ class Store:
                 result = _apply_rows(c, upload_id, rows)
                 c.execute(uploads.update().where(uploads.c.id == upload_id)
                           .values(changed=result.changed))
+            audit.record(c, meta.user_name, f"upload.{outcome}", meta.file_name, now=now,
+                         upload_id=upload_id, sha256=meta.sha256, rows=len(rows),
+                         changed=result.changed, replaced=result.replaced,
+                         channel=meta.channel)
         return result
 
     def _seen_accepted(self, c: Connection, sha256: str) -> bool:
@@ -253,8 +299,9 @@ class Store:
         now = now or dt.datetime.now(dt.UTC)
         df = rounds[["ward_code", "block_code", "date", "samples"]].assign(
             source=source, recorded_by=user, recorded_at=now)
-        with self.engine.begin() as c:
+        with self.write() as c:
             _upsert(c, testing_rounds, df, ["ward_code", "block_code", "date"])
+            audit.record(c, user, "rounds.record", source, now=now, rounds=len(df))
         return len(df)
 
     def date_range(self) -> tuple[dt.date, dt.date] | None:
@@ -270,8 +317,12 @@ class Store:
 
     # ---- helpers -----------------------------------------------------------
 
+    def write(self):
+        """A write transaction (BEGIN IMMEDIATE on SQLite)."""
+        return writer(self.engine).begin()
+
     def _tx(self, conn: Connection | None):
-        return _NoopCtx(conn) if conn is not None else self.engine.begin()
+        return _NoopCtx(conn) if conn is not None else self.write()
 
 
 class _NoopCtx:

@@ -16,7 +16,7 @@ from operator import itemgetter
 import numpy as np
 import pandas as pd
 
-from data.decode import RawTable
+from data.decode import Deadline, RawTable
 from data.schema import REPORT_FIELDS, WARD_ROW
 from i18n import t
 from zones.levels import LevelError, fold, parse_level
@@ -80,18 +80,27 @@ class Outcome:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def validate_table(table: RawTable, known_areas: dict[str, set[str]],
-                   today: dt.date) -> Outcome:
-    """Every problem of the table; `rows` (REPORT_FIELDS) only when there is no error."""
+def validate_table(table: RawTable, known_areas: dict[str, set[str]], today: dt.date, *,
+                   allowed_wards: set[str] | None = None,
+                   deadline: Deadline | None = None) -> Outcome:
+    """Every problem of the table; `rows` (REPORT_FIELDS) only when there is no error.
+
+    allowed_wards: the wards the uploader may report for (None: any); a row for another
+    ward is an error on that row. Raises TooSlow once `deadline` has passed.
+    """
     out = Outcome()
+    check = deadline.check if deadline is not None else lambda: None
     columns = _match_header(table, out)
     out.errors += [problem(n, None, "", "bad_quoting") for n in table.bad_rows]
     if columns is None:
         return out
     raw = _raw_columns(table, columns, out)
     numbers = np.asarray(table.row_numbers, dtype=np.int64)
-    parsed, key_ok = _check_cells(raw, numbers, known_areas, today, out)
+    check()
+    parsed, key_ok = _check_cells(raw, numbers, known_areas, today, out, allowed_wards)
+    check()
     keep = _check_duplicates(raw, numbers, parsed, key_ok, out)
+    check()
     out.errors.sort(key=_order)
     out.warnings.sort(key=_order)
     if not table.rows:
@@ -155,12 +164,12 @@ def _raw_columns(table: RawTable, columns: dict[str, int], out: Outcome) -> dict
 
 
 def _check_cells(raw: dict, numbers: np.ndarray, known: dict[str, set[str]], today: dt.date,
-                 out: Outcome) -> tuple[dict, np.ndarray]:
+                 out: Outcome, allowed: set[str] | None) -> tuple[dict, np.ndarray]:
     """Parse every cell; return parsed values per field, and per row whether its area and
     date are valid (only those rows can be compared as duplicates)."""
     parsers = {
         "date": lambda v: parse_date(v, today),
-        "ward_code": lambda v: parse_ward(v, known),
+        "ward_code": lambda v: parse_ward(v, known, allowed),
         "level": parse_level_cell,
         "new_cases": parse_count,
         "tests_done": parse_count,
@@ -218,9 +227,13 @@ def parse_date(text: str, today: dt.date):
     return value, None
 
 
-def parse_ward(text: str, known: dict[str, set[str]]):
-    """GSO ward code; numeric codes are zero-padded to 5 digits (`9541` → `09541`)."""
+def parse_ward(text: str, known: dict[str, set[str]], allowed: set[str] | None = None):
+    """GSO ward code; numeric codes are zero-padded to 5 digits (`9541` → `09541`).
+    A known ward outside `allowed` (the uploader's wards; None: any) is refused."""
     code = text.zfill(5) if text.isascii() and text.isdigit() else text
+    if code in known and allowed is not None and code not in allowed:
+        return None, ("outside_scope", {"ward": code,
+                                        "allowed": ", ".join(sorted(allowed)) or "-"})
     if code in known:
         return code, None
     return None, ("unknown_ward" if text else "missing_value", {})

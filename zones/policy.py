@@ -61,6 +61,7 @@ class Policy:
     days_without_cases: int
     max_upload_bytes: int
     max_upload_rows: int
+    max_upload_seconds: int
     rules: dict[str, Rule] = field(default_factory=dict)
 
     def interval(self, level: str) -> Interval:
@@ -80,6 +81,7 @@ _SETTINGS = {
     "days_without_cases": (lambda v: _is_int(v) and v >= 1, "an integer ≥ 1"),
     "max_upload_bytes": (lambda v: _is_int(v) and v >= 1, "an integer ≥ 1"),
     "max_upload_rows": (lambda v: _is_int(v) and v >= 1, "an integer ≥ 1"),
+    "max_upload_seconds": (lambda v: _is_int(v) and v >= 1, "an integer ≥ 1"),
 }
 SETTING_KEYS = tuple(_SETTINGS)
 
