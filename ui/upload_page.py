@@ -1,5 +1,6 @@
 """The upload page: a ward reporter's daily zone file is checked with the same ingest as
-the CLI; every problem is listed; nothing is stored until the user confirms a valid file."""
+the CLI; every problem is listed (and downloadable); nothing is stored until the user
+confirms a valid file; the result names the areas whose level changed."""
 
 from __future__ import annotations
 
@@ -8,23 +9,119 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from data.exports import csv_bytes
 from data.ingest import IngestReport, Problem, ingest_file, validate_bytes
+from geo.mapbuild import fmt_date
 from i18n import t as tr
 from ui import common
+from zones.effective import effective_history
+from zones.levels import label
+
+KEY = ["date", "ward_code", "block_code"]
 
 
 def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:
     """Row, column, value as written, and reason, in the user's language; a file-level
     problem (no row) says so instead of showing an empty row number."""
-    whole = tr("ui.upload.file_level", lang)
+    whole = tr("pages.upload.file_level", lang)
     return pd.DataFrame({
-        tr("ui.upload.col.row", lang): [whole if p.row is None else str(p.row)
-                                        for p in problems],
-        tr("ui.upload.col.column", lang): [p.column or "" for p in problems],
-        tr("ui.upload.col.value", lang): [p.value for p in problems],
-        tr("ui.upload.col.reason", lang): [p.reason_vi if lang == "vi" else p.reason
-                                           for p in problems],
+        tr("pages.col.row", lang): [whole if p.row is None else str(p.row) for p in problems],
+        tr("pages.col.column", lang): [p.column or "" for p in problems],
+        tr("pages.col.value", lang): [p.value for p in problems],
+        tr("pages.col.reason", lang): [p.reason_vi if lang == "vi" else p.reason
+                                       for p in problems],
     })
+
+
+def block_names(named: pd.DataFrame, lang: str) -> pd.Series:
+    """Block names, and a word for the rows about a whole ward (no block code)."""
+    return named["block_name"].where(named["block_code"] != "", tr("pages.whole_ward", lang))
+
+
+def where(rows: pd.DataFrame, areas: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict]:
+    """`rows` (date, ward_code, block_code…) with the area names, and its date, ward and
+    block columns as a reporter reads them."""
+    named = rows.merge(areas[["ward_code", "block_code", "ward_name", "block_name"]],
+                       on=["ward_code", "block_code"], how="left")
+    return named, {tr("pages.col.date", lang): [fmt_date(d, lang) for d in named["date"]],
+                   tr("pages.col.ward", lang): named["ward_name"],
+                   tr("pages.col.block", lang): block_names(named, lang)}
+
+
+def rows_frame(rows: pd.DataFrame, areas: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Parsed report rows with names, level labels and dates as the language writes
+    them; notes stay plain text for st.dataframe."""
+    named, columns = where(rows, areas, lang)
+    return pd.DataFrame(columns | {
+        tr("pages.col.level", lang): [label(c, lang) for c in named["level"]],
+        tr("pages.col.new_cases", lang): named["new_cases"],
+        tr("pages.col.tests_done", lang): named["tests_done"],
+        tr("pages.col.note", lang): named["note"].fillna(""),
+    })
+
+
+def level_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Areas whose effective level differs between two (date, ward_code, block_code,
+    level) tables: date, ward_code, block_code, before, after."""
+    both = before.merge(after, on=KEY, how="outer", suffixes=("_before", "_after"))
+    both = both.rename(columns={"level_before": "before", "level_after": "after"})
+    both[["before", "after"]] = both[["before", "after"]].astype(object).fillna("unknown")
+    return both[both["before"] != both["after"]].sort_values(KEY, ignore_index=True)
+
+
+def levels_for(store, rows: pd.DataFrame) -> pd.DataFrame:
+    """Effective levels, on the file's dates, of the areas of the file's wards: the only
+    areas a report about those wards can change (rollups stay within a ward). Only those
+    wards' reports are read (analytics.history_between reads every ward's), so a ward's
+    form stays quick in a city of 25,000 blocks."""
+    policy, wards = common.get_policy(), sorted(set(rows["ward_code"]))
+    start, end = min(rows["date"]), max(rows["date"])
+    areas = common.areas(store.url, common.data_version(store))
+    areas = areas[areas["ward_code"].isin(wards)]
+    reports = store.reports(date_from=start - dt.timedelta(days=policy.carry_forward_days),
+                            date_to=end, ward_codes=wards)
+    history = effective_history(areas, reports, start, end, policy)
+    history = history[history["date"].isin(set(rows["date"]))]
+    return history[[*KEY, "level"]].astype({"level": str})
+
+
+def store_rows(store, raw: bytes, name: str, rows: pd.DataFrame, *, user: str, channel: str,
+               lang: str) -> bool:
+    """Store a checked file (`rows`: what its check parsed) and remember for the next run
+    what changed; False, with the errors shown, if the store changed since the check and
+    the file is no longer valid."""
+    before = levels_for(store, rows)
+    report, outcome = ingest_file(store, raw, name, user=user, today=common.today_vn(),
+                                  policy=common.get_policy(), channel=channel)
+    if outcome is None:
+        show_report(report, lang)
+        return False
+    st.cache_data.clear()  # cached figures are keyed by the old data version: free them
+    changes = level_changes(before, levels_for(store, report.rows))
+    st.session_state["stored_result"] = (outcome.outcome, outcome.changed, outcome.replaced,
+                                         changes)
+    return True
+
+
+def show_stored(store, lang: str) -> None:
+    """The outcome of the last stored file or form, once, with the level changes."""
+    result = st.session_state.pop("stored_result", None)
+    if result is None:
+        return
+    outcome, changed, replaced, changes = result
+    if outcome == "repeat":
+        st.info(tr("pages.upload.repeat", lang))
+        return
+    st.success(tr("pages.upload.stored", lang, changed=changed, replaced=replaced))
+    if changes.empty:
+        st.caption(tr("pages.upload.no_level_change", lang))
+        return
+    st.subheader(tr("pages.upload.changed_title", lang, n=len(changes)))
+    named, columns = where(changes, common.areas(store.url, common.data_version(store)), lang)
+    st.dataframe(pd.DataFrame(columns | {
+        tr("pages.col.level_before", lang): [label(c, lang) for c in named["before"]],
+        tr("pages.col.level_after", lang): [label(c, lang) for c in named["after"]],
+    }), hide_index=True, placeholder="")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -33,54 +130,40 @@ def check(url: str, version: tuple, raw: bytes, name: str, today: dt.date) -> In
     return validate_bytes(raw, name, store.known_areas(), today, common.get_policy())
 
 
-def _show_report(report: IngestReport, lang: str) -> None:
+def show_report(report: IngestReport, lang: str, download: bool = True) -> None:
     if not report.accepted:
-        st.error(tr("ui.upload.rejected", lang, n=len(report.errors)))
-        st.dataframe(problems_frame(report.errors, lang), hide_index=True)
+        st.error(tr("pages.upload.rejected", lang, n=len(report.errors)))
+        errors = problems_frame(report.errors, lang)
+        st.dataframe(errors, hide_index=True)
+        if download:
+            st.download_button(tr("pages.upload.download_errors", lang), csv_bytes(errors),
+                               file_name=f"{report.file_name}.errors.csv", mime="text/csv")
     else:
-        st.success(tr("ui.upload.valid", lang, rows=report.row_count))
+        st.success(tr("pages.upload.valid", lang, rows=report.row_count))
     if report.warnings:
-        st.warning(tr("ui.upload.warnings", lang, n=len(report.warnings)))
+        st.warning(tr("pages.upload.warnings", lang, n=len(report.warnings)))
         st.dataframe(problems_frame(report.warnings, lang), hide_index=True)
 
 
-def _store(store, raw: bytes, name: str, user: str, lang: str) -> None:
-    report, outcome = ingest_file(store, raw, name, user=user, today=common.today_vn(),
-                                  policy=common.get_policy())
-    if outcome is None:  # the store changed between the check and the click
-        _show_report(report, lang)
-        return
-    st.session_state["upload_result"] = (outcome.outcome, outcome.changed, outcome.replaced)
-    st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
-    st.cache_data.clear()
-    st.rerun()  # from the top, so the map above shows the new values too
-
-
-def _show_result(lang: str) -> None:
-    result = st.session_state.pop("upload_result", None)
-    if result is None:
-        return
-    outcome, changed, replaced = result
-    if outcome == "repeat":
-        st.info(tr("ui.upload.repeat", lang))
-    else:
-        st.success(tr("ui.upload.stored", lang, changed=changed, replaced=replaced))
-
-
 def render(store, lang: str) -> None:
-    st.subheader(tr("ui.upload.title", lang))
-    _show_result(lang)
+    st.caption(tr("pages.upload.intro", lang))
+    show_stored(store, lang)
     # A new key after each stored file empties the uploader for the next one.
-    file = st.file_uploader(tr("ui.upload.file", lang), type=["csv", "xlsx"],
+    file = st.file_uploader(tr("pages.upload.file", lang), type=["csv", "xlsx"],
                             key=f"upload_file_{st.session_state.get('upload_round', 0)}")
     if file is None:
         return
-    raw = file.getvalue()
-    report = check(store.url, common.data_version(store), raw, file.name, common.today_vn())
-    _show_report(report, lang)
+    raw, version = file.getvalue(), common.data_version(store)
+    report = check(store.url, version, raw, file.name, common.today_vn())
+    show_report(report, lang)
     if not report.accepted:
         return
-    user = st.text_input(tr("ui.upload.user", lang), key="upload_user").strip()
-    if st.button(tr("ui.upload.confirm", lang), type="primary", disabled=not user,
-                 help=None if user else tr("ui.upload.need_user", lang)):
-        _store(store, raw, file.name, user, lang)
+    st.subheader(tr("pages.upload.preview", lang, rows=report.row_count))
+    st.dataframe(rows_frame(report.rows, common.areas(store.url, version), lang),
+                 hide_index=True, placeholder="")
+    user = st.text_input(tr("pages.upload.user", lang), key="upload_user").strip()
+    if st.button(tr("pages.upload.confirm", lang), type="primary", disabled=not user,
+                 help=None if user else tr("pages.upload.need_user", lang)) and store_rows(
+            store, raw, file.name, report.rows, user=user, channel="file", lang=lang):
+        st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+        st.rerun()
