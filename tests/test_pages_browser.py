@@ -183,3 +183,26 @@ def test_report_form_on_a_phone(chromium, dashboard):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the form is {width} px wide on a 360 px screen"
     page.close()
+
+
+def test_schedule_csv_download(chromium, dashboard):
+    """The coordinator's export: the schedule page's CSV arrives with its BOM and header."""
+    from playwright.sync_api import expect
+
+    base, _ = dashboard
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{base}/schedule")
+    expect(page.get_by_role("heading", name="Lịch xét nghiệm")).to_be_visible()
+    button = page.get_by_role("button", name="Tải CSV")
+    expect(button).to_be_visible()
+    with page.expect_download() as download:
+        button.click()
+    text = Path(download.value.path()).read_bytes().decode("utf-8")
+    header = text.splitlines()[0]
+    assert header == ("\ufeffdate,district_code,district_name,ward_code,ward_name,block_code,"
+                      "block_name,level,population,samples,tubes,round,due_by,overdue_days,"
+                      "policy_id,as_of")
+    assert len(text.splitlines()) > 1
+    _shot(page, "pages-schedule.png")
+    page.close()
