@@ -134,3 +134,22 @@ def map_args(at) -> tuple[dict, bytes]:
     proto = found[0].proto
     day = next((a.bytes for a in proto.special_args if a.key == "day"), b"")
     return json.loads(proto.json_args), day
+
+
+def chromium_session():
+    """Debian's Chromium under Playwright, for one test module's fixture (`yield from`).
+    Skips with the reason when /usr/bin/chromium is missing, and fails instead under CI."""
+    import os
+
+    import pytest
+
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} not found: the browser tests use Debian's chromium package"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set, so this must not be skipped)")
+        pytest.skip(reason)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser
+        browser.close()

@@ -8,7 +8,6 @@ screenshot in test-artifacts/ for a human to look at."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,11 +17,10 @@ import pytest
 from data.store import UploadMeta
 from tests.browser_harness import (
     ARTIFACTS,
-    CHROMIUM,
     END,
     XSS_NOTE,
+    chromium_session,
     demo_store,
-    launch_chromium,
     streamlit_server,
 )
 
@@ -36,16 +34,7 @@ PATHS = "path.vx-ward, path.vx-block"
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} not found: the browser tests use Debian's chromium package"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI is set, so this must not be skipped)")
-        pytest.skip(reason)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = launch_chromium(p)
-        yield browser
-        browser.close()
+    yield from chromium_session()
 
 
 @pytest.fixture(scope="module")

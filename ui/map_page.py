@@ -158,15 +158,25 @@ def _search_message(focus: np.ndarray, f: state.Filters, lang: str) -> None:
             st.caption(tr("map.page.matches", lang, n=len(focus)))
 
 
-def render(store, lang: str) -> None:
+def prepared(store, lang: str, page: str, date_key: str):
+    """The map's data and the filters from the URL, with their widgets drawn; None (and a
+    note) when the store has no reports yet. Shared by the map and the table view."""
     version = common.data_version(store)
     if not has_reports(store.url, version):
         st.info(tr("ui.no_reports", lang))
-        return
+        return None
     with st.spinner(tr("map.page.preparing", lang)):
         data = map_data(store.url, version)
     f = state.load(data.first, data.last, data.districts)
-    state.filter_widgets("map", "as_of", data.first, data.last, data.districts, lang)
+    state.filter_widgets(page, date_key, data.first, data.last, data.districts, lang)
+    return data, f
+
+
+def render(store, lang: str) -> None:
+    ready = prepared(store, lang, "map", "as_of")
+    if ready is None:
+        return
+    data, f = ready
     focus = found(data, f)
     _search_message(focus, f, lang)
     draw_map(data, f, focus, lang)

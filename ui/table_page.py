@@ -15,8 +15,8 @@ import streamlit as st
 from geo.fastmap import day_frame
 from geo.mapbuild import LEGEND_ORDER, esc, fmt_date, fmt_int
 from i18n import t as tr
-from ui import common, state
-from ui.map_page import found, has_reports, in_scope, map_data
+from ui import state
+from ui.map_page import found, in_scope, prepared
 from zones.levels import label
 
 PAGE_ROWS = 100
@@ -136,14 +136,10 @@ def _where(n: int, start: int, shown: int, sort: str, desc: bool, lang: str) -> 
 
 
 def render(store, lang: str) -> None:
-    version = common.data_version(store)
-    if not has_reports(store.url, version):
-        st.info(tr("ui.no_reports", lang))
+    ready = prepared(store, lang, "table", "table_as_of")
+    if ready is None:
         return
-    with st.spinner(tr("map.page.preparing", lang)):
-        data = map_data(store.url, version)
-    f = state.load(data.first, data.last, data.districts)
-    state.filter_widgets("table", "table_as_of", data.first, data.last, data.districts, lang)
+    data, f = ready
     kind, sort, desc = _controls(lang)
     rows = sort_rows(table_rows(data, f, kind, lang), sort, desc)
     scope = data.districts.get(f.district) or tr("map.page.all_districts", lang)
