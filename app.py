@@ -7,9 +7,6 @@ Every page has its own URL path (/upload, /trends…), so a link keeps the page.
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
-
 import streamlit as st
 
 from i18n import t as tr
@@ -20,14 +17,11 @@ from ui import (
     report_form,
     reports_page,
     schedule_page,
+    table_page,
     targets_page,
     trends_page,
     upload_page,
 )
-
-# The table view arrives with the map engineer's work; until then the page is left out
-# (an error inside the module, once it exists, is still raised).
-table_page = import_module("ui.table_page") if find_spec("ui.table_page") else None
 
 # (section, url path, module): the url path is also the page's catalogue key
 # (pages.nav.<path>). The first page is the default, served at the root URL.
@@ -45,16 +39,14 @@ PAGES = [
 
 
 def navigation(store, lang: str) -> dict[str, list[st.Page]]:
-    """The pages by section, titled in `lang`; a page whose module is missing is left out."""
+    """The pages by section, titled in `lang`."""
     def page(path: str, module) -> st.Page:
         return st.Page(lambda: module.render(store, lang), title=tr(f"pages.nav.{path}", lang),
                        url_path=path, default=path == PAGES[0][1])
 
     sections: dict[str, list[st.Page]] = {}
     for section, path, module in PAGES:
-        if module is not None:
-            title = tr(f"pages.section.{section}", lang)
-            sections.setdefault(title, []).append(page(path, module))
+        sections.setdefault(tr(f"pages.section.{section}", lang), []).append(page(path, module))
     return sections
 
 
