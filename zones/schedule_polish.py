@@ -26,7 +26,7 @@ _MAX_STEPS = 8000
 _MAX_AREA_STEPS = 500_000
 _MIN_STEPS = 300
 _SETTLE_STEPS = 300
-_MAX_TAKEN = 8  # areas taken off the plan with the late one, at most
+_MAX_TAKEN = 8  # areas drawn with the late one: 2 … _MAX_TAKEN + 1 (small groups do best)
 
 
 def late_days(horizon: int, max_gap: int, last: int, days: list[int]) -> int:
@@ -115,7 +115,7 @@ class _Search:
                 self.late_list[pos], self.late_at[moved] = moved, pos
 
     def neighbourhood(self) -> list[int] | None:
-        """A late area and up to _MAX_TAKEN others of its pool, in the order they go back."""
+        """A late area and others drawn from its pool, in the order they go back."""
         if not self.late_list:
             return None
         i = self.late_list[int(self.rng.integers(len(self.late_list)))]
