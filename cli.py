@@ -213,6 +213,15 @@ def cmd_targets(args, store, policy) -> int:
     return EXIT_OK
 
 
+def _write_out(data: bytes, output: str | None, what: str) -> None:
+    """Bytes to the -o file (saying what was written on stderr), else to stdout."""
+    if output:
+        Path(output).write_bytes(data)
+        print(f"{output}: {what}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+
+
 def cmd_trends(args, store, policy) -> int:
     from data.analytics import trends_between
     from zones.trends import trends_table
@@ -229,11 +238,7 @@ def cmd_trends(args, store, policy) -> int:
         from data.exports import csv_bytes
 
         data = csv_bytes(table)
-    if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"{args.output}: {len(table)} rows", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
+    _write_out(data, args.output, f"{len(table)} rows")
     return EXIT_OK
 
 
@@ -415,11 +420,7 @@ def cmd_audit(args, store, policy) -> int:
     from data.audit import entries, export_bytes
 
     data = export_bytes(entries(store), args.format)
-    if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"{args.output}: audit log ({args.format})", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
+    _write_out(data, args.output, f"audit log ({args.format})")
     return EXIT_OK
 
 

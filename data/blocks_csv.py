@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from zones.levels import fold
+
 MAX_BYTES = 20_000_000  # SPEC's upload limit
 BLOCK_CODE_MAX = 32  # blocks.block_code is String(32)
 # Canonical column → accepted spellings, compared after header_key (case, accents, spaces).
@@ -53,9 +55,8 @@ MESSAGES = {  # key → (English, Vietnamese)
 def header_key(name) -> str:
     """Case-, accent- and separator-insensitive form of a column name (đ → d explicitly,
     because NFD does not decompose it)."""
-    s = unicodedata.normalize("NFKD", str(name).replace("đ", "d").replace("Đ", "D"))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", "_", s).strip("_")
+    # NFKC first keeps the old NFKD behaviour for compatibility forms (full-width letters).
+    return re.sub(r"[^a-z0-9]+", "_", fold(unicodedata.normalize("NFKC", str(name)))).strip("_")
 
 
 def is_blank(value) -> bool:

@@ -49,6 +49,17 @@ def load_small_areas(store) -> None:
     store.upsert_blocks(blocks)
 
 
+def small_areas_store(directory):
+    """A SQLite store in `directory` holding the small areas, for a module fixture
+    (`yield from`); disposed afterwards."""
+    from data.store import Store
+
+    store = Store(f"sqlite:///{directory / 'store.db'}")
+    load_small_areas(store)
+    yield store
+    store.dispose()
+
+
 def load_hadong(store, shared: Path) -> None:
     """The 17 Hà Đông wards (no geometry) and their 242 blocks, read with json and csv only
     so these tests do not depend on the real boundary importer."""

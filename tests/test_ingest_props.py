@@ -22,7 +22,7 @@ from tests.ingest_files import (
     VI_HEADER,
     as_tuples,
     cp1258_bytes,
-    load_small_areas,
+    small_areas_store,
     zone_csv,
     zone_xlsx,
 )
@@ -87,10 +87,7 @@ def _cp1258_safe(value):
 
 @pytest.fixture(scope="module")
 def prop_store(tmp_path_factory):
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('props') / 'store.db'}")
-    load_small_areas(store)
-    yield store
-    store.dispose()
+    yield from small_areas_store(tmp_path_factory.mktemp("props"))
 
 
 def _clear_reports(store: Store) -> None:

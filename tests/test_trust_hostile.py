@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from data import audit, decode
 from data.exports import levels_table, write_levels
 from data.ingest import ingest_file, validate_bytes
-from data.store import Store
 from tests.ingest_files import (
     POLICY,
     SMALL_AREAS,
     TODAY,
     load_small_areas,
     row,
+    small_areas_store,
     zone_csv,
     zone_xlsx,
 )
@@ -169,10 +169,7 @@ def mutated(draw):
 
 @pytest.fixture(scope="module")
 def fuzz_store(tmp_path_factory):
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'store.db'}")
-    load_small_areas(store)
-    yield store
-    store.dispose()
+    yield from small_areas_store(tmp_path_factory.mktemp("fuzz"))
 
 
 @settings(max_examples=150, deadline=None,
