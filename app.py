@@ -1,16 +1,23 @@
-"""The dashboard's entry point (`streamlit run app.py`): page setup, language, the store
-(filled with the demo city on a first start), and the navigation between pages. Each
-page is a `render(store, lang)` function in ui/; logic lives elsewhere.
+"""The dashboard's entry point (`streamlit run app.py`): page setup, language, who is
+signed in, the store (filled with the demo city on a first start), and the navigation
+between pages. Each page is a `render(store, lang)` function in ui/; logic lives elsewhere.
 
-Every page has its own URL path (/upload, /trends…), so a link keeps the page.
+Every page has its own URL path (/upload, /trends…), so a link keeps the page. An
+unexpected error in a page shows the user a reference id; its traceback goes to the log.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+
 import streamlit as st
 
+from data.audit import incident
+from i18n import DEFAULT_LANGUAGE
 from i18n import t as tr
 from ui import (
+    auth_gate,
     common,
     history_page,
     map_page,
@@ -23,37 +30,69 @@ from ui import (
     upload_page,
 )
 
-# (section, url path, module): the url path is also the page's catalogue key
-# (pages.nav.<path>). The first page is the default, served at the root URL.
+# (section, url path, module, action it needs): the url path is also the page's catalogue
+# key (pages.nav.<path>); the action is data.auth's, as in cli.NEEDS ("read": anyone,
+# signed in or not). The first page is the default, served at the root URL.
 PAGES = [
-    ("monitor", "map", map_page),
-    ("monitor", "table", table_page),
-    ("monitor", "trends", trends_page),
-    ("monitor", "targets", targets_page),
-    ("report", "upload", upload_page),
-    ("report", "report", report_form),
-    ("report", "history", history_page),
-    ("report", "periodic", reports_page),
-    ("testing", "schedule", schedule_page),
+    ("monitor", "map", map_page, "read"),
+    ("monitor", "table", table_page, "read"),
+    ("monitor", "trends", trends_page, "read"),
+    ("monitor", "targets", targets_page, "read"),
+    ("report", "upload", upload_page, "upload"),
+    ("report", "report", report_form, "upload"),
+    ("report", "history", history_page, "read"),
+    ("report", "periodic", reports_page, "read"),
+    ("testing", "schedule", schedule_page, "read"),  # its downloads and marks check more
 ]
+
+
+def setup_log() -> None:
+    """Tracebacks of unexpected errors go to VUNGXANH_LOG_FILE (default vungxanh.log), as
+    the CLI's do, never to the browser."""
+    log = logging.getLogger("vungxanh")
+    if not log.handlers:
+        log.addHandler(logging.FileHandler(os.environ.get("VUNGXANH_LOG_FILE",
+                                                          "vungxanh.log"), delay=True))
+
+
+def guarded(run, lang: str) -> None:
+    """Run `run`; an unexpected exception becomes a message with a reference id.
+    Streamlit's rerun and stop are BaseExceptions and pass through."""
+    try:
+        run()
+    except Exception as exc:
+        st.error(tr("auth.incident", lang, ref=incident(exc)))
 
 
 def navigation(store, lang: str) -> dict[str, list[st.Page]]:
     """The pages by section, titled in `lang`."""
-    def page(path: str, module) -> st.Page:
-        return st.Page(lambda: module.render(store, lang), title=tr(f"pages.nav.{path}", lang),
+    def page(path: str, module, need: str) -> st.Page:
+        def run() -> None:
+            if auth_gate.require(store, need, lang):
+                module.render(store, lang)
+
+        return st.Page(lambda: guarded(run, lang), title=tr(f"pages.nav.{path}", lang),
                        url_path=path, default=path == PAGES[0][1])
 
     sections: dict[str, list[st.Page]] = {}
-    for section, path, module in PAGES:
-        sections.setdefault(tr(f"pages.section.{section}", lang), []).append(page(path, module))
+    for section, path, module, need in PAGES:
+        sections.setdefault(tr(f"pages.section.{section}", lang), []).append(
+            page(path, module, need))
     return sections
 
 
+def main() -> None:
+    lang = common.language()
+    store = common.get_store(common.db_url())
+    current = st.navigation(navigation(store, lang), expanded=True)
+    acc = auth_gate.sidebar(store, lang)
+    st.title(current.title)
+    # The demo fills an empty store on a first start; with accounts, only for an admin.
+    if acc.can("areas"):
+        common.ensure_demo(store, lang)
+    current.run()
+
+
+setup_log()
 st.set_page_config(page_title="Vùng xanh", layout="wide")
-lang = common.language()
-store = common.get_store(common.db_url())
-current = st.navigation(navigation(store, lang), expanded=True)
-st.title(current.title)
-common.ensure_demo(store, lang)
-current.run()
+guarded(main, st.session_state.get("lang", DEFAULT_LANGUAGE))

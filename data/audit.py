@@ -17,7 +17,7 @@ import secrets
 import traceback
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from data.safe_output import neutralise_formula
@@ -42,6 +42,12 @@ def entries(store, *, limit: int | None = None) -> pd.DataFrame:
         q = q.limit(limit)
     with store.engine.connect() as c:
         return pd.read_sql(q, c)
+
+
+def count(store) -> int:
+    """How many entries the log holds."""
+    with store.engine.connect() as c:
+        return c.execute(select(func.count()).select_from(audit_log)).scalar_one()
 
 
 def export_bytes(df: pd.DataFrame, fmt: str) -> bytes:

@@ -8,6 +8,7 @@ Also home of the small text, code and count cleaners the boundary importer share
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import unicodedata
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data import audit
 from zones.levels import fold
 
 MAX_BYTES = 20_000_000  # SPEC's upload limit
@@ -131,15 +133,24 @@ def _problem(key: str, row=None, column=None, value="", **fmt) -> BlockProblem:
     return BlockProblem(row, column, str(value), en.format(**args), vi.format(**args))
 
 
-def import_blocks_csv(store, path) -> BlocksSummary:
-    """Check the whole file against the store's wards, then upsert it in one transaction."""
+def import_blocks_csv(store, path, *, actor: str = "system") -> BlocksSummary:
+    """Check the whole file against the store's wards, then upsert it in one write
+    transaction that also logs it under `actor` (the account or OS user)."""
     known = store.known_areas()
     table, warnings = read_blocks_csv(path, known_wards=set(known))
     keys = zip(table["ward_code"], table["block_code"], strict=True)
     updated = sum(block in known.get(ward, ()) for ward, block in keys)
-    store.upsert_blocks(table.rename(columns={"block_name": "name"}))
-    return BlocksSummary(len(table), table["ward_code"].nunique(), int(table["population"].sum()),
-                         len(table) - updated, updated, warnings)
+    summary = BlocksSummary(len(table), table["ward_code"].nunique(),
+                            int(table["population"].sum()), len(table) - updated, updated,
+                            warnings)
+    sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()  # before the write lock
+    with store.write() as conn:
+        store.upsert_blocks(table.rename(columns={"block_name": "name"}), conn=conn)
+        audit.record(conn, actor, "blocks.import", Path(path).name,
+                     sha256=sha256,
+                     blocks=summary.blocks, wards=summary.wards, inserted=summary.inserted,
+                     updated=summary.updated, population=summary.population)
+    return summary
 
 
 def read_blocks_csv(path, known_wards: set[str] | None = None) -> tuple[pd.DataFrame, list[str]]:

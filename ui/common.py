@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from data.policy_file import load_policy
-from data.store import DEFAULT_URL, Store
+from data.store import Store, resolve_url
 from geo.mapbuild import wards_frame
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
 from i18n import t as tr
@@ -25,7 +25,9 @@ LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own la
 
 
 def db_url() -> str:
-    return os.environ.get("DATABASE_URL") or os.environ.get("VUNGXANH_DB") or DEFAULT_URL
+    """The store: DATABASE_URL, or the file DATABASE_URL_FILE names, as for the CLI
+    (data.store.resolve_url); VUNGXANH_DB is an older name for DATABASE_URL."""
+    return resolve_url(os.environ.get("DATABASE_URL") or os.environ.get("VUNGXANH_DB") or None)
 
 
 def today_vn() -> dt.date:

@@ -1,18 +1,21 @@
 """The history page: who stored what and when (every upload, form and repeat), and for one
-area and day every value it has had, oldest first, with who gave it."""
+area and day every value it has had, oldest first, with who gave it; for admins (and in
+local mode) the audit log of every change, downloadable as CSV."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from data.audit import count, entries, export_bytes
 from geo.mapbuild import fmt_date
 from i18n import t as tr
-from ui import common
+from ui import auth_gate, common
 from zones.levels import fold, label
 
 WARD_ROW = ""
 _TIME = {"vi": "%d/%m/%Y %H:%M", "en": "%Y-%m-%d %H:%M"}
+AUDIT_SHOWN = 500  # newest entries on screen; the download holds them all
 
 
 def local_times(values: pd.Series, lang: str) -> list[str]:
@@ -84,7 +87,37 @@ def _pick_area(areas: pd.DataFrame, span, lang: str):
     return ward, block, day
 
 
+def audit_frame(log: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Audit entries with the columns in the user's language; text stays plain text."""
+    return pd.DataFrame({
+        tr("auth.audit.col_time", lang): local_times(log["at"], lang),
+        tr("auth.audit.col_actor", lang): log["actor"],
+        tr("auth.audit.col_action", lang): log["action"],
+        tr("auth.audit.col_target", lang): log["target"],
+        tr("auth.audit.col_detail", lang): log["detail_json"],
+    })
+
+
+def _audit_log(store, lang: str) -> None:
+    st.subheader(tr("auth.audit.title", lang))
+    log = entries(store, limit=AUDIT_SHOWN)
+    if log.empty:
+        st.info(tr("auth.audit.empty", lang))
+        return
+    st.caption(tr("auth.audit.caption", lang, shown=len(log), total=count(store)))
+    st.dataframe(audit_frame(log, lang), hide_index=True, height=280)
+    # The whole log, formulas neutralised, read only when the button is pressed.
+    st.download_button(tr("auth.audit.download", lang), lambda: export_bytes(entries(store), "csv"),
+                       file_name="audit-log.csv", mime="text/csv", key="audit_download")
+
+
 def render(store, lang: str) -> None:
+    _history(store, lang)
+    if auth_gate.access(store).can("audit"):
+        _audit_log(store, lang)
+
+
+def _history(store, lang: str) -> None:
     version = common.data_version(store)
     uploads = store.uploads()
     st.subheader(tr("pages.history.uploads_title", lang))

@@ -1,7 +1,8 @@
 """Report without a file, for ward Covid teams on phones: pick a ward and a day, change
 what changed, add cases, tests and notes, send. The form becomes a CSV with the canonical
 header and goes through exactly the same check, all-or-nothing storage and history as an
-uploaded file (channel "form")."""
+uploaded file (channel "form"). A signed-in reporter is offered their own wards only, and
+the report is recorded under their account name."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import streamlit as st
 from data.demo import PROVINCE_CODE as DEMO_PROVINCE
 from data.validate import FIELDS
 from i18n import t as tr
-from ui import common, upload_page
+from ui import auth_gate, common, upload_page
 from zones.effective import effective_levels
 from zones.levels import by_severity, label
 
@@ -115,7 +116,7 @@ def _send(store, day, ward, entries, user: str, lang: str) -> None:
         return
     name = f"form-{ward}-{day.isoformat()}.csv"
     report = upload_page.check(store.url, common.data_version(store), raw, name,
-                               common.today_vn())
+                               common.today_vn(), upload_page.allowed(store))
     if not report.accepted:  # a generated row number means nothing: name the area
         st.error(tr("pages.upload.rejected", lang, n=len(report.errors)))
         errors = upload_page.problems_frame(report.errors, lang)
@@ -133,6 +134,12 @@ def render(store, lang: str) -> None:
     version = common.data_version(store)
     areas = common.areas(store.url, version)
     wards = areas[areas["area_type"] == "ward"].sort_values(["district_name", "ward_name"])
+    mine = auth_gate.access(store).allowed_wards  # None: any ward
+    if mine is not None:
+        wards = wards[wards["ward_code"].isin(mine)]
+        if wards.empty:
+            st.warning(tr("auth.no_wards", lang))
+            return
     ward_label = dict(zip(wards["ward_code"], wards["ward_name"] + " · " +
                           wards["district_name"] + " (" + wards["ward_code"] + ")", strict=True))
     ward = st.selectbox(tr("pages.report.ward", lang), list(ward_label), index=None,
@@ -151,7 +158,7 @@ def render(store, lang: str) -> None:
     with st.form(f"report_{ward}_{day.isoformat()}"):
         entries = [_entry(e, f"rf_{ward}_{day.isoformat()}_{e['block_code']}", lang)
                    for e in entries]
-        user = st.text_input(tr("pages.report.reporter", lang), key="report_user").strip()
+        user = upload_page.uploader(store, lang, "report_user", "pages.report.reporter")
         sent = st.form_submit_button(tr("pages.report.submit", lang), type="primary")
     if sent and not user:
         st.warning(tr("pages.report.need_reporter", lang))

@@ -15,7 +15,7 @@ from data.report_compose import compose
 from data.report_layout import Figure, Heading, Table
 from data.reports import VN_TZ, gather, report_bytes, report_map
 from i18n import t as tr
-from ui import common
+from ui import auth_gate, common
 
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -134,7 +134,8 @@ def render(store, lang: str) -> None:
     except ValueError as exc:
         st.error(tr("report.page.error", lang, error=exc))
         return
-    _downloads(url, version, scope, period, lang)
+    if auth_gate.require(store, "export", lang, page=False):  # as the CLI's `report`
+        _downloads(url, version, scope, period, lang)
     doc = compose(c, lang, policy=common.get_policy(), map_png=png,
                   generated_at=dt.datetime.now(VN_TZ))
     with st.container(border=True):

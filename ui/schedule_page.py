@@ -1,6 +1,8 @@
 """The schedule page: pick the as-of date, horizon and capacity; the shortfall first (which
 areas go overdue and the extra capacity that would fix it), the daily load against
-capacity, the plan as a calendar-like table, the three exports, and marking a round done."""
+capacity, the plan as a calendar-like table, the three exports, and marking a round done.
+Anyone may look at the plan; its downloads need the schedule right and marking a round the
+rounds right (coordinators and admins), as the CLI's `schedule` and `record-rounds`."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from data.plan_inputs import PlanInputError, read_capacity_file
 from data.schedule_exports import schedule_csv, schedule_ics, schedule_xlsx
 from geo.mapbuild import fmt_date
 from i18n import t as tr
-from ui import common
+from ui import auth_gate, common
 from zones.levels import label
 
 FORMATS = {"csv": ("text/csv", schedule_csv), "xlsx": (
@@ -94,7 +96,9 @@ def _calendar(p, lang: str) -> pd.DataFrame:
                                               "area": tr("schedule.col.area", lang)})
 
 
-def _downloads(p, lang: str) -> None:
+def _downloads(store, p, lang: str) -> None:
+    if not auth_gate.require(store, "schedule", lang, page=False):
+        return
     cols = st.columns(len(FORMATS))
     for col, (fmt, (mime, write)) in zip(cols, FORMATS.items(), strict=True):
         col.download_button(tr(f"schedule.download_{fmt}", lang), data=write(p),
@@ -106,15 +110,20 @@ def _mark_done(store, p, lang: str) -> None:
     """Record a planned round as done (recorded in the store as a dashboard round)."""
     today = common.today_vn()
     due = p.rounds[pd.to_datetime(p.rounds["date"]).dt.date <= today]
-    if due.empty:
+    if due.empty or not auth_gate.require(store, "rounds", lang, page=False):
         return
+    signed_in = auth_gate.access(store).name
     with st.form("mark-done"):
         st.markdown(f"**{tr('schedule.mark_title', lang)}**")
         options = list(due.index)
         pick = st.selectbox(tr("schedule.col.area", lang), options, format_func=lambda i: (
             f"{fmt_date(due.at[i, 'date'], lang)} · {due.at[i, 'ward_name']} · "
             f"{due.at[i, 'block_name']}"))
-        user = st.text_input(tr("schedule.user", lang))
+        if signed_in is None:  # local mode: the name is typed, as before accounts
+            user = st.text_input(tr("schedule.user", lang))
+        else:
+            user = signed_in
+            st.caption(tr("auth.recorded_as", lang, name=auth_gate.md(signed_in)))
         if st.form_submit_button(tr("schedule.mark_done", lang)):
             if not user.strip():
                 st.error(tr("schedule.need_user", lang))
@@ -143,7 +152,7 @@ def render(store, lang: str) -> None:
         st.info(tr("schedule.newer_data", lang, last=fmt_date(last, lang)))
     _shortfall(p, lang)
     _load_chart(p, lang)
-    _downloads(p, lang)
+    _downloads(store, p, lang)
     st.subheader(tr("schedule.calendar", lang))
     st.dataframe(_calendar(p, lang), hide_index=True)
     _mark_done(store, p, lang)

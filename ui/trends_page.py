@@ -16,7 +16,7 @@ from data.exports import csv_bytes
 from data.targets_file import load_targets
 from geo.mapbuild import fmt_date
 from i18n import t as tr
-from ui import common
+from ui import auth_gate, common
 from zones.levels import LEVELS, label
 from zones.targets import TargetsError
 from zones.trends import LEVEL_ORDER, Trends, trends_table
@@ -152,5 +152,6 @@ def render(store, lang: str) -> None:
     cases, tests = counts_charts(t, lang)
     left.altair_chart(cases, alt=tr("pages.col.new_cases", lang))
     right.altair_chart(tests, alt=tr("pages.col.tests_done", lang))
-    st.download_button(tr("pages.trends.download", lang), csv_bytes(trends_table(t)),
-                       file_name=f"trends-{start}-{end}.csv", mime="text/csv")
+    if auth_gate.require(store, "export", lang, page=False):  # as the CLI's exports
+        st.download_button(tr("pages.trends.download", lang), csv_bytes(trends_table(t)),
+                           file_name=f"trends-{start}-{end}.csv", mime="text/csv")

@@ -1,6 +1,7 @@
 """The upload page: a ward reporter's daily zone file is checked with the same ingest as
 the CLI; every problem is listed (and downloadable); nothing is stored until the user
-confirms a valid file; the result names the areas whose level changed."""
+confirms a valid file; the result names the areas whose level changed. A signed-in
+reporter may store rows for their own wards only, under their account name."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from data.exports import csv_bytes
 from data.ingest import IngestReport, Problem, ingest_file, validate_bytes
 from geo.mapbuild import fmt_date
 from i18n import t as tr
-from ui import common
+from ui import auth_gate, common
 from zones.effective import effective_history
 from zones.levels import label
 
@@ -85,14 +86,33 @@ def levels_for(store, rows: pd.DataFrame) -> pd.DataFrame:
     return history[[*KEY, "level"]].astype({"level": str})
 
 
+def allowed(store) -> tuple[str, ...] | None:
+    """The wards this session may upload for (None: any), hashable for st.cache_data."""
+    wards = auth_gate.access(store).allowed_wards
+    return None if wards is None else tuple(sorted(wards))
+
+
+def uploader(store, lang: str, key: str, label: str = "pages.upload.user") -> str:
+    """Who the upload is recorded under: the signed-in account, else (local mode) a name
+    typed into the text input `key`."""
+    name = auth_gate.access(store).name
+    if name is not None:
+        st.caption(tr("auth.recorded_as", lang, name=auth_gate.md(name)))
+        return name
+    return st.text_input(tr(label, lang), key=key).strip()
+
+
 def store_rows(store, raw: bytes, name: str, rows: pd.DataFrame, *, user: str, channel: str,
                lang: str) -> bool:
     """Store a checked file (`rows`: what its check parsed) and remember for the next run
     what changed; False, with the errors shown, if the store changed since the check and
-    the file is no longer valid."""
+    the file is no longer valid. Rows for wards outside the session's are refused here
+    too, whatever the check said."""
     before = levels_for(store, rows)
+    wards = allowed(store)
     report, outcome = ingest_file(store, raw, name, user=user, today=common.today_vn(),
-                                  policy=common.get_policy(), channel=channel)
+                                  policy=common.get_policy(), channel=channel,
+                                  allowed_wards=None if wards is None else set(wards))
     if outcome is None:
         show_report(report, lang)
         return False
@@ -125,9 +145,12 @@ def show_stored(store, lang: str) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def check(url: str, version: tuple, raw: bytes, name: str, today: dt.date) -> IngestReport:
+def check(url: str, version: tuple, raw: bytes, name: str, today: dt.date,
+          wards: tuple[str, ...] | None = None) -> IngestReport:
+    """The file judged as ingest will judge it; `wards`: those the uploader may name."""
     store = common.get_store(url)
-    return validate_bytes(raw, name, store.known_areas(), today, common.get_policy())
+    return validate_bytes(raw, name, store.known_areas(), today, common.get_policy(),
+                          allowed_wards=None if wards is None else set(wards))
 
 
 def show_report(report: IngestReport, lang: str, download: bool = True) -> None:
@@ -154,14 +177,14 @@ def render(store, lang: str) -> None:
     if file is None:
         return
     raw, version = file.getvalue(), common.data_version(store)
-    report = check(store.url, version, raw, file.name, common.today_vn())
+    report = check(store.url, version, raw, file.name, common.today_vn(), allowed(store))
     show_report(report, lang)
     if not report.accepted:
         return
     st.subheader(tr("pages.upload.preview", lang, rows=report.row_count))
     st.dataframe(rows_frame(report.rows, common.areas(store.url, version), lang),
                  hide_index=True, placeholder="")
-    user = st.text_input(tr("pages.upload.user", lang), key="upload_user").strip()
+    user = uploader(store, lang, "upload_user")
     if st.button(tr("pages.upload.confirm", lang), type="primary", disabled=not user,
                  help=None if user else tr("pages.upload.need_user", lang)) and store_rows(
             store, raw, file.name, report.rows, user=user, channel="file", lang=lang):
