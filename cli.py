@@ -70,7 +70,8 @@ def cmd_import_boundaries(args, store, policy) -> int:
     from geo.importer import import_boundaries
 
     try:
-        summary = import_boundaries(store, args.file, crs=args.crs, level=args.level)
+        summary = import_boundaries(store, args.file, crs=args.crs, level=args.level,
+                                    actor=_actor(args))
     except BoundaryError as exc:
         _print_problems(f"{args.file}: refused, nothing stored", exc.problems, args.lang)
         return EXIT_REJECTED
@@ -90,7 +91,7 @@ def cmd_import_blocks(args, store, policy) -> int:
     from data.blocks_csv import BlocksError, import_blocks_csv
 
     try:
-        summary = import_blocks_csv(store, args.csv)
+        summary = import_blocks_csv(store, args.csv, actor=_actor(args))
     except BlocksError as exc:
         _print_problems(f"{args.csv}: refused, nothing stored", exc.problems, args.lang)
         return EXIT_REJECTED
@@ -164,10 +165,39 @@ def cmd_demo(args, store, policy) -> int:
     from data.demo import generate_demo, load_demo
 
     progress = make_progress()
-    city = generate_demo(wards=args.wards, blocks_per_ward=args.blocks_per_ward, days=args.days,
-                         end=args.end, seed=args.seed, policy=policy, progress=progress)
-    load_demo(store, city, progress=progress)
-    print(f"demo: {len(city.wards)} wards, {len(city.blocks)} blocks, "
+    if args.boundaries is None:
+        city = generate_demo(wards=args.wards or 17, blocks_per_ward=args.blocks_per_ward,
+                             days=args.days, end=args.end, seed=args.seed, policy=policy,
+                             progress=progress)
+    elif args.wards is not None:
+        raise UsageError("--wards and --boundaries exclude each other: the file gives the wards")
+    else:
+        import hashlib
+
+        from data import demo_real
+        from geo.boundaries import BoundaryError, read_boundaries
+
+        try:
+            wards = read_boundaries(args.boundaries, level="ward").gdf
+            demo_real.refuse_mixed_areas(store, wards["ward_code"], args.blocks_per_ward)
+            city = demo_real.generate_real_demo(
+                wards, source=Path(args.boundaries).name, blocks_per_ward=args.blocks_per_ward,
+                days=args.days, end=args.end, seed=args.seed, policy=policy, progress=progress,
+                source_sha256=hashlib.sha256(Path(args.boundaries).read_bytes()).hexdigest())
+            demo_real.refuse_mixed_uploads(store, city)
+        except BoundaryError as exc:
+            _print_problems(f"{args.boundaries}: refused, nothing stored", exc.problems,
+                            args.lang)
+            return EXIT_REJECTED
+        except demo_real.DemoRefused as exc:
+            print(f"demo: refused, nothing stored: "
+                  f"{exc.reason_vi if args.lang == 'vi' else exc.reason}", file=sys.stderr)
+            return EXIT_REJECTED
+        if "pop_2019" not in wards:
+            print(f"warning: {demo_real.FALLBACK}", file=sys.stderr)
+    load_demo(store, city, actor=_actor(args), progress=progress)
+    print(f"demo: {len(city.wards)} wards, {len(city.blocks)} blocks "
+          f"(population {city.blocks['population'].sum():,}), "
           f"{len(city.reports)} reports up to {args.end}")
     return EXIT_OK
 
@@ -527,7 +557,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("demo", help="generate the demo city into the store")
-    s.add_argument("--wards", type=positive_int, default=17)
+    s.add_argument("--boundaries", metavar="FILE", help=(
+        "instead of the made-up city, cut synthetic blocks into the real wards of this ward "
+        "boundary file (as import-boundaries reads it); block populations add up to each "
+        "ward's pop_2019 (a file without it gets the made-up demo's block sizes). Its codes "
+        "are real, so it needs a store of its own: a store holding any ward, block or "
+        "upload this run would not write (another city, the made-up demo, real reports, "
+        "this city with other arguments) is refused; the same wards imported alone, or "
+        "the same run before, are fine"))
+    s.add_argument("--wards", type=positive_int, default=None,
+                   help="wards of the made-up city (default 17; not with --boundaries)")
     s.add_argument("--blocks-per-ward", type=positive_int, default=15)
     s.add_argument("--days", type=positive_int, default=60)
     s.add_argument("--end", type=iso_date, default=dt.date(2021, 9, 30))

@@ -12,15 +12,15 @@ import datetime as dt
 import hashlib
 import math
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from data import demo_geo, demo_history
+from data import audit, demo_geo, demo_history
 from data.policy_file import load_policy
 from data.schema import REPORT_FIELDS, WARD_ROW
 from data.store import Store, UploadMeta
@@ -50,6 +50,8 @@ class DemoCity:
     blocks: gpd.GeoDataFrame  # ward_code, block_code, name, population, geometry
     reports: pd.DataFrame  # REPORT_FIELDS; block_code '' for ward rows
     outline: shapely.Polygon | None = None  # the city boundary the mosaic tiles, EPSG:4326
+    source: str = "demo-city"  # what the uploads and the audit log call it
+    settings: dict = field(default_factory=dict)  # the arguments that made it, for the audit
 
 
 def district_count(wards: int) -> int:
@@ -62,7 +64,7 @@ def generate_demo(*, wards: int = 17, blocks_per_ward: int = 15, days: int = 60,
                   policy: Policy | None = None, progress: Progress | None = None) -> DemoCity:
     """Build the demo city: `wards` wards of `blocks_per_ward` blocks each, and a zone
     history of `days` days ending `end`, all from `seed`."""
-    _check_args(wards, blocks_per_ward, days, end, seed)
+    check_args(wards, blocks_per_ward, days, end, seed)
     policy = policy or load_policy()
     geo_rng, people_rng, history_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
@@ -79,11 +81,13 @@ def generate_demo(*, wards: int = 17, blocks_per_ward: int = 15, days: int = 60,
     city = _frames(mosaic, population, people_rng)
     dates = [end - dt.timedelta(days=days - 1 - i) for i in range(days)]
     city.reports = reports_frame(history, city, dates, demo_history.note_texts(policy))
+    city.settings = {"wards": wards, "blocks_per_ward": blocks_per_ward, "days": days,
+                     "end": end.isoformat(), "seed": seed}
     tick(total, total, "reports")
     return city
 
 
-def _check_args(wards: int, blocks_per_ward: int, days: int, end: dt.date, seed: int) -> None:
+def check_args(wards: int, blocks_per_ward: int, days: int, end: dt.date, seed: int) -> None:
     if not 1 <= wards <= MAX_WARDS:
         raise ValueError(f"wards must be 1…{MAX_WARDS} (codes 90001…), got {wards}")
     if not 1 <= blocks_per_ward <= 999:
@@ -136,14 +140,9 @@ def _frames(mosaic: demo_geo.Mosaic, population: np.ndarray,
     n_d, n_w = len(mosaic.districts), len(mosaic.wards)
     d_codes = [f"{901 + i}" for i in range(n_d)]
     w_codes = np.array([f"{90001 + i}" for i in range(n_w)])
-    per_ward = np.bincount(mosaic.block_ward, minlength=n_w)
-    pos = np.arange(len(mosaic.blocks)) - np.repeat(np.cumsum(per_ward) - per_ward, per_ward)
-    width = max(2, len(str(per_ward.max())))
-    to_wgs84 = _reprojector()
+    codes, names = block_labels(mosaic.block_ward, n_w)
     blocks = gpd.GeoDataFrame({
-        "ward_code": w_codes[mosaic.block_ward],
-        "block_code": [f"TDP{i + 1:0{width}d}" for i in pos],
-        "name": [f"Tổ dân phố {i + 1}" for i in pos],
+        "ward_code": w_codes[mosaic.block_ward], "block_code": codes, "name": names,
         "population": population,
     }, geometry=to_wgs84(mosaic.blocks), crs="EPSG:4326")
     wards = gpd.GeoDataFrame({
@@ -161,11 +160,18 @@ def _frames(mosaic: demo_geo.Mosaic, population: np.ndarray,
         outline=to_wgs84(np.array([mosaic.outline]))[0])
 
 
-def _reprojector():
-    def to_wgs84(geoms: np.ndarray) -> np.ndarray:
-        series = gpd.GeoSeries(geoms, crs=demo_geo.PROJECTED_CRS).to_crs("EPSG:4326")
-        return series.to_numpy()
-    return to_wgs84
+def block_labels(block_ward: np.ndarray, n_wards: int) -> tuple[list[str], list[str]]:
+    """Codes TDP01… and names "Tổ dân phố 1"… numbered within each ward (blocks grouped
+    by ward); codes are as wide as the largest ward needs, at least two digits."""
+    per_ward = np.bincount(block_ward, minlength=n_wards)
+    pos = np.arange(len(block_ward)) - np.repeat(np.cumsum(per_ward) - per_ward, per_ward)
+    width = max(2, len(str(per_ward.max())))
+    return ([f"TDP{i + 1:0{width}d}" for i in pos], [f"Tổ dân phố {i + 1}" for i in pos])
+
+
+def to_wgs84(geoms: np.ndarray, crs=demo_geo.PROJECTED_CRS) -> np.ndarray:
+    """Geometries in `crs` (metres) as EPSG:4326 longitude/latitude."""
+    return gpd.GeoSeries(geoms, crs=crs).to_crs("EPSG:4326").to_numpy()
 
 
 def reports_frame(history: demo_history.History, city: DemoCity, dates: list[dt.date],
@@ -206,27 +212,40 @@ def _ward_index(city: DemoCity) -> np.ndarray:
 # ---- loading into a store ---------------------------------------------------------------
 
 
-def load_demo(store: Store, city: DemoCity, *, progress: Progress | None = None) -> None:
-    """Store the demo city: units, blocks (WKB, EPSG:4326), then one upload per day.
+def load_demo(store: Store, city: DemoCity, *, actor: str = "demo",
+              progress: Progress | None = None) -> None:
+    """Store the demo city: units and blocks (WKB, EPSG:4326) in one write transaction
+    with its audit entry (`demo.load`, by `actor`), then one upload per day, each audited
+    as uploads are.
 
     Loading the same city again changes nothing: each day's upload has the same SHA-256,
     so the store logs it as a repeat.
     """
     tick = progress or (lambda *_: None)
-    days = sorted(set(city.reports["date"]))
-    total = len(days) + 2
-    store.upsert_units(city.provinces, city.districts, _with_wkb(city.wards))
-    tick(1, total, "units")
-    store.upsert_blocks(_with_wkb(city.blocks))
+    n_days = city.reports["date"].nunique()
+    total = n_days + 2
+    with store.write() as conn:
+        store.upsert_units(city.provinces, city.districts, _with_wkb(city.wards), conn=conn)
+        tick(1, total, "units")
+        store.upsert_blocks(_with_wkb(city.blocks), conn=conn)
+        audit.record(conn, actor, "demo.load", city.source, wards=len(city.wards),
+                     blocks=len(city.blocks), days=n_days, reports=len(city.reports),
+                     settings=city.settings)
     tick(2, total, "blocks")
-    by_day = city.reports.groupby("date", sort=True)
-    for i, (day, rows) in enumerate(by_day):
+    for i, (day, rows, meta) in enumerate(day_uploads(city)):
+        store.record_upload(meta, rows, {})
+        tick(3 + i, total, day.isoformat())
+
+
+def day_uploads(city: DemoCity) -> Iterator[tuple[dt.date, pd.DataFrame, UploadMeta]]:
+    """Each day's rows and the upload that carries them (user "demo", channel "demo"),
+    one day at a time."""
+    for day, rows in city.reports.groupby("date", sort=True):
         payload = canonical_bytes(rows)
-        meta = UploadMeta(user_name="demo", file_name="demo-city",
+        meta = UploadMeta(user_name="demo", file_name=city.source,
                           sha256=hashlib.sha256(payload).hexdigest(),
                           size_bytes=len(payload), channel="demo")
-        store.record_upload(meta, rows.reset_index(drop=True), {})
-        tick(3 + i, total, day.isoformat())
+        yield day, rows.reset_index(drop=True), meta
 
 
 def _with_wkb(frame: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """The demo city's polygons: a made-up city outline cut into districts, wards and blocks
 (tổ dân phố) as nested Voronoi mosaics, so the pieces of every level tile their parent
-with no gap and no overlap.
+with no gap and no overlap. `subdivide` cuts given real wards into blocks the same way
+(`demo --boundaries`).
 
 The city is fictional. Its outline is a smooth blob placed in the rice fields of Long An,
 between Bến Lức and Tân An, where no city of this shape exists; it only sits in Vietnam's
@@ -80,6 +81,79 @@ def build_mosaic(n_districts: int, n_wards: int, blocks_per_ward: int,
     return Mosaic(outline, districts, wards, ward_district, blocks, block_ward)
 
 
+SUBDIVIDE_STEPS = 3  # progress steps of subdivide
+
+
+def subdivide(parents: np.ndarray, counts: np.ndarray, rng: np.random.Generator,
+              progress=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cut given polygons (real wards: concave, possibly in several parts) into counts[i]
+    blocks each. Returns the blocks, each block's parent index, and the parents rebuilt as
+    the union of their blocks.
+
+    Real boundary files are seldom an exact coverage (slivers where two wards were
+    digitised apart), so instead of node() the blocks are cleaned into one: shared edges
+    identical, each overlap given to one side. The rebuilt parents tile as the blocks do.
+    """
+    tick = progress or (lambda *_: None)
+    blocks, owner = tessellate(parents, counts, rng)
+    tick(1, SUBDIVIDE_STEPS, "blocks")
+    blocks = shapely.coverage_clean(blocks)
+    if shapely.is_empty(blocks).any():
+        raise RuntimeError("a block vanished while cleaning the coverage; try another seed")
+    tick(2, SUBDIVIDE_STEPS, "edges")
+    blocks = absorb_fragments(blocks, owner)
+    rebuilt = group_union(blocks, owner, len(parents))
+    tick(3, SUBDIVIDE_STEPS, "wards")
+    return blocks, owner, rebuilt
+
+
+def absorb_fragments(blocks: np.ndarray, owner: np.ndarray, rounds: int = 3) -> np.ndarray:
+    """Give each detached piece of a block to the block of the same parent with which it
+    shares the longest edge: a Voronoi cell clipped to a concave ward can fall apart, and
+    a tổ dân phố is one piece of land. A piece with no such neighbour (in a ward's own
+    exclave) stays where it is. Needs a clean coverage: edges are compared exactly."""
+    blocks = blocks.copy()
+    for _ in range(rounds):
+        tree, gifts = shapely.STRtree(blocks), {}
+        for i in np.flatnonzero(shapely.get_num_geometries(blocks) > 1):
+            parts = shapely.get_parts(blocks[i])
+            main = int(np.argmax(shapely.area(parts)))
+            kept = [parts[main]]
+            for part in np.delete(parts, main):
+                to = _longest_border(part, i, blocks, owner, tree)
+                if to is None:
+                    kept.append(part)
+                else:
+                    gifts.setdefault(to, []).append(part)
+            blocks[i] = shapely.coverage_union_all(kept)
+        if not gifts:
+            break
+        for j, parts in gifts.items():
+            blocks[j] = shapely.coverage_union_all([blocks[j], *parts])
+    return blocks
+
+
+def _longest_border(part, i: int, blocks: np.ndarray, owner: np.ndarray,
+                    tree: shapely.STRtree) -> int | None:
+    """The block of the same parent as block i whose main (largest) piece shares the
+    longest edge with `part`. Main pieces only, so that two blocks' pieces on an exclave
+    are not swapped back and forth."""
+    near = tree.query(part, predicate="intersects")
+    near = near[(owner[near] == owner[i]) & (near != i)]
+    if not len(near):
+        return None
+    mains = np.array([_main_piece(g) for g in blocks[near]], dtype=object)
+    shared = shapely.length(shapely.intersection(part.boundary, shapely.boundary(mains)))
+    return int(near[np.argmax(shared)]) if shared.max() > 0 else None
+
+
+def _main_piece(geom):
+    if shapely.get_num_geometries(geom) == 1:
+        return shapely.get_geometry(geom, 0)
+    parts = shapely.get_parts(geom)
+    return parts[int(np.argmax(shapely.area(parts)))]
+
+
 def node(polygons: np.ndarray, tolerance: float = 1e-4) -> np.ndarray:
     """Insert into each polygon's edges the vertices of its neighbours lying on them."""
     if len(polygons) < 2:
@@ -125,7 +199,7 @@ def tessellate(parents: np.ndarray, counts: np.ndarray,
     xy = np.concatenate([random_points(p, k, rng) for p, k in zip(parents, counts, strict=True)])
     for _ in range(LLOYD_ROUNDS):
         cells, owner = voronoi_cells(parents, xy, owner)
-        xy = shapely.get_coordinates(shapely.centroid(cells))
+        xy = inner_points(cells, parents[owner])
     cells, owner = voronoi_cells(parents, xy, owner)
     order = reading_order(cells, owner, parents, counts)
     return cells[order], owner[order]
@@ -140,11 +214,31 @@ def voronoi_cells(parents: np.ndarray, xy: np.ndarray,
     diagrams = shapely.voronoi_polygons(seeds, extend_to=parents)
     diagrams[single] = parents[single]
     cells, idx = shapely.get_parts(diagrams, return_index=True)
-    clipped = shapely.intersection(cells, parents[idx])
+    clipped = polygonal(shapely.intersection(cells, parents[idx]))
     keep = ~shapely.is_empty(clipped)
     if keep.sum() != len(owner):
         raise RuntimeError("a Voronoi cell fell outside its parent; try another seed")
     return clipped[keep], idx[keep]
+
+
+def inner_points(cells: np.ndarray, parents: np.ndarray) -> np.ndarray:
+    """Each cell's centroid, or a point on its surface where the centroid falls outside
+    its parent (a concave real ward): a seed outside its parent would get no cell."""
+    xy = shapely.get_coordinates(shapely.centroid(cells))
+    outside = ~shapely.contains_xy(parents, xy[:, 0], xy[:, 1])
+    if outside.any():
+        xy[outside] = shapely.get_coordinates(shapely.point_on_surface(cells[outside]))
+    return xy
+
+
+def polygonal(geoms: np.ndarray) -> np.ndarray:
+    """Only the polygons of each geometry: clipping to a concave parent can also leave
+    the lines and points where a cell merely touches the parent's edge."""
+    mixed = np.flatnonzero(shapely.get_type_id(geoms) == 7)  # GeometryCollection
+    for i in mixed:
+        parts = shapely.get_parts(geoms[i])
+        geoms[i] = shapely.union_all(parts[shapely.get_dimensions(parts) == 2])
+    return geoms
 
 
 def reading_order(cells: np.ndarray, owner: np.ndarray, parents: np.ndarray,
