@@ -361,7 +361,7 @@ def cmd_report(args, store, policy) -> int:
 NEEDS = {"ingest": "upload", "record-rounds": "rounds", "schedule": "schedule",
          "export-levels": "export", "report": "export", "demo": "areas",
          "import-boundaries": "areas", "import-blocks": "areas", "user": "users",
-         "audit": "audit", "backup": "backup", "restore": "backup"}
+         "audit": "audit", "backup": "backup", "restore": "backup", "repack": "backup"}
 # Commands that change the store: the policy they run under is noted in the audit log.
 WRITES = ("ingest", "record-rounds", "demo", "import-boundaries", "import-blocks")
 
@@ -465,6 +465,16 @@ def cmd_backup(args, store, policy) -> int:
     return EXIT_OK
 
 
+def cmd_repack(args, store, policy) -> int:
+    """Build the report packs (the fast read path, data.packs) again from the reports and
+    check they read back the same as the rows."""
+    n = store.repack()
+    same = store.reports().reset_index(drop=True).equals(
+        store.reports_by_row().reset_index(drop=True))
+    print(f"repack: {n} reports packed; read back {'the same' if same else 'DIFFERENTLY'}")
+    return EXIT_OK if same else EXIT_REJECTED
+
+
 def cmd_restore(args, store, policy) -> int:
     from data.backup import BackupError, restore
 
@@ -520,6 +530,8 @@ def _add_trust_parsers(sub) -> None:
     s = sub.add_parser("backup", help="consistent online copy of the SQLite store")
     s.add_argument("backup_file", metavar="FILE")
     s.set_defaults(func=cmd_backup)
+    s = sub.add_parser("repack", help="rebuild the packed reports the dashboard reads")
+    s.set_defaults(func=cmd_repack)
     s = sub.add_parser("restore", help="replace the SQLite store with a backup")
     s.add_argument("backup_file", metavar="FILE")
     s.set_defaults(func=cmd_restore)

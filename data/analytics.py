@@ -12,13 +12,14 @@ import datetime as dt
 import pandas as pd
 
 from data.store import Store
-from zones.effective import effective_history, effective_levels
+from zones.areas import area_keys
+from zones.effective import effective_history, effective_levels, effective_rank_history
 from zones.policy import Policy
 from zones.rounds import derive_rounds
 from zones.schedule import SchedulePlan, plan_schedule
 from zones.targets import GreenTarget, TargetProgress, history_window, target_progress
 from zones.transitions import area_transitions, transitions_window
-from zones.trends import Trends, combine_trends, trend_chunk
+from zones.trends import Trends, combine_trends, trend_of_grids
 
 COUNT_COLUMNS = ["date", "ward_code", "block_code", "new_cases", "tests_done"]
 
@@ -48,10 +49,11 @@ def _chunks(start: dt.date, end: dt.date, days: int):
 
 def trends_between(store: Store, start: dt.date, end: dt.date, policy: Policy, *,
                    district: str | None = None, by: str = "district_code",
-                   chunk_days: int = 31) -> Trends:
+                   chunk_days: int = 184) -> Trends:
     """Areas and population per level, cases and tests, per day and group.
 
-    Streams the store a month at a time, so a long range never holds all history.
+    Reads the reports as grids (data.packs), half a year at a time, so a long range never
+    holds all history.
     """
     if end < start:
         raise ValueError(f"trends: --to {end} is before --from {start}")
@@ -60,14 +62,16 @@ def trends_between(store: Store, start: dt.date, end: dt.date, policy: Policy, *
         if district not in set(areas["district_code"]):
             raise ValueError(f"unknown district code {district!r}")
         areas = areas[areas["district_code"] == district]
-    wards = sorted(set(areas["ward_code"]))
+    keys = area_keys(areas)
+    wards = sorted(set(areas["ward_code"])) if district else None
+    lead = policy.carry_forward_days
     parts = []
     for lo, hi in _chunks(start, end, chunk_days):
-        reports = store.reports(date_from=lo - dt.timedelta(days=policy.carry_forward_days),
-                                date_to=hi, ward_codes=wards if district else None)
-        history = effective_history(areas, reports, lo, hi, policy)
-        counts = reports.loc[reports["date"] >= lo, COUNT_COLUMNS]
-        parts.append(trend_chunk(history, counts, areas, lo, hi, by=by))
+        first = lo - dt.timedelta(days=lead)
+        own_rank, own, sent = store.report_grids(keys, first, hi, wards)
+        rank = effective_rank_history(areas, own_rank, first, lo, hi, policy)
+        parts.append(trend_of_grids(rank, {k: v[:, lead:] for k, v in own.items()},
+                                    sent[:, lead:], areas, lo, by=by))
     return combine_trends(parts)
 
 

@@ -163,5 +163,22 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
 )
 
+# zone_reports packed by ward and month (data.packs): derived, patched in the same
+# transaction as every write to zone_reports, and what reads of many reports use.
+report_packs = Table(
+    "report_packs",
+    metadata,
+    Column("ward_code", String(8), nullable=False),
+    Column("month", Date, nullable=False),  # first day of the month
+    Column("format", Integer, nullable=False),
+    Column("blocks", Text, nullable=False),  # block codes of the rows, newline-separated
+    Column("legend", Text, nullable=False),  # level codes the cells index, comma-separated
+    Column("cells", LargeBinary, nullable=False),  # zlib: int8 levels, int32 counts
+    Column("uploads", LargeBinary, nullable=False),  # zlib: int32 upload id of each cell
+    Column("notes", Text),  # JSON [[row, day, note], …]
+    PrimaryKeyConstraint("ward_code", "month", name="pk_report_packs"),
+    Index("ix_report_packs_month", "month"),
+)
+
 ALL_TABLES = (provinces, districts, wards, blocks, uploads, zone_reports, zone_report_history,
-              testing_rounds, users, audit_log)
+              testing_rounds, users, audit_log, report_packs)

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, bindparam, create_engine, event, func, select, te
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from data import audit
+from data import audit, packs
 from data.schema import (
     ALL_TABLES,
     REPORT_FIELDS,
@@ -255,17 +255,33 @@ class Store:
     def reports(self, date_from: dt.date | None = None, date_to: dt.date | None = None,
                 ward_codes: list[str] | None = None) -> pd.DataFrame:
         """Current zone reports in a date range (inclusive), as a DataFrame."""
+        with self.engine.connect() as c:
+            return packs.read(c, date_from, date_to, ward_codes)
+
+    def report_grids(self, keys: pd.MultiIndex, first_day: dt.date, last_day: dt.date,
+                     ward_codes: list[str] | None = None):
+        """Reports as grids [area, day] for the areas `keys`: see data.packs.grids."""
+        with self.engine.connect() as c:
+            return packs.grids(c, keys, first_day, last_day, ward_codes)
+
+    def reports_by_row(self, date_from: dt.date | None = None,
+                       date_to: dt.date | None = None) -> pd.DataFrame:
+        """`reports` read row by row from zone_reports: slow, the reference the packs are
+        checked against (tests, `repack --check`)."""
         q = select(*[zone_reports.c[f] for f in REPORT_FIELDS], zone_reports.c.upload_id)
         if date_from is not None:
             q = q.where(zone_reports.c.date >= date_from)
         if date_to is not None:
             q = q.where(zone_reports.c.date <= date_to)
-        if ward_codes is not None:
-            q = q.where(zone_reports.c.ward_code.in_(ward_codes))
         with self.engine.connect() as c:
             df = pd.read_sql(q.order_by(zone_reports.c.date, zone_reports.c.ward_code,
                                         zone_reports.c.block_code), c)
         return _typed_reports(df)
+
+    def repack(self) -> int:
+        """Build the report packs again from zone_reports; returns the reports packed."""
+        with self.write() as c:
+            return packs.rebuild(c)
 
     def report_history(self, ward_code: str, block_code: str, date: dt.date) -> pd.DataFrame:
         """Replaced values of one area and date, oldest first, with who and when."""
@@ -431,6 +447,10 @@ def _apply_rows(c: Connection, upload_id: int, rows: pd.DataFrame) -> UploadOutc
         )
     if fresh:
         _driver_insert(c, zone_reports, _REPORT_INSERT, fresh)
+    if fresh is tuples:  # nothing was stored for these keys: pack the rows as they are
+        packs.patch(c, rows.assign(upload_id=upload_id))
+    else:
+        packs.patch(c, pd.DataFrame.from_records(fresh + changed, columns=_REPORT_INSERT))
     touched = [t[:3] for t in fresh] + [t[:3] for t in changed]
     return UploadOutcome(upload_id, "accepted", changed=len(touched),
                          replaced=len(changed), changed_keys=touched)

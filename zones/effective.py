@@ -124,7 +124,12 @@ def _grid(areas: pd.DataFrame, reports: pd.DataFrame, first_day: dt.date,
           last_day: dt.date, policy: Policy) -> _Grid:
     keys = area_keys(areas)
     n_days = (last_day - first_day).days + 1
-    own = _own_ranks(keys, reports, first_day, n_days)
+    return _grid_of_own(areas, keys, _own_ranks(keys, reports, first_day, n_days),
+                        first_day, policy)
+
+
+def _grid_of_own(areas: pd.DataFrame, keys: pd.MultiIndex, own: np.ndarray,
+                 first_day: dt.date, policy: Policy) -> _Grid:
     rank, source, report_day = _carry_forward(own, policy.carry_forward_days)
     stale = source == CARRIED
     is_ward = np.asarray(areas["area_type"] == "ward")
@@ -198,3 +203,24 @@ def effective_history(areas: pd.DataFrame, reports: pd.DataFrame, start: dt.date
         "source": pd.Categorical.from_codes(grid.source[:, lead:].T.ravel(), SOURCES),
         "stale": grid.stale[:, lead:].T.ravel(),
     })
+
+
+def rank_of_levels(codes) -> np.ndarray:
+    """Rank (index into RANKED) of each level code; for callers that hold reports as
+    grids of level codes rather than rows."""
+    return _level_ranks(pd.Series(list(codes), dtype=object))
+
+
+def effective_rank_history(areas: pd.DataFrame, own: np.ndarray, first_day: dt.date,
+                           start: dt.date, end: dt.date, policy: Policy) -> np.ndarray:
+    """Effective level ranks (index into RANKED) of every area (rows, in the order of
+    `areas`) on every day `start`…`end`, from `own`: each area's own reported rank per
+    day from `first_day` (0: no report), which must begin `policy.carry_forward_days`
+    before `start` or earlier and reach `end`. The grid form of `effective_history`."""
+    lead = (start - first_day).days
+    if lead < policy.carry_forward_days or first_day + dt.timedelta(
+            days=own.shape[1] - 1) < end:
+        raise ValueError(f"own reports from {first_day} for {own.shape[1]} days do not "
+                         f"cover {start}…{end} with {policy.carry_forward_days} days before")
+    grid = _grid_of_own(areas, area_keys(areas), own, first_day, policy)
+    return grid.rank[:, lead:lead + (end - start).days + 1]

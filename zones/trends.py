@@ -154,35 +154,53 @@ def level_grid(history: pd.DataFrame, areas: pd.DataFrame | AreaIndex, start: dt
     return LevelGrid(start, rank)
 
 
-def count_grids(counts: pd.DataFrame | None, idx: AreaIndex, start: dt.date, n_days: int,
-                rows: np.ndarray) -> dict[str, np.ndarray]:
-    """new_cases and tests_done of the area `rows` on every day: [row, day], NaN where
+def own_count_grids(counts: pd.DataFrame | None, idx: AreaIndex, start: dt.date,
+                    n_days: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Each area's own new_cases and tests_done on every day ([area, day], NaN where
+    blank or not reported) and where it sent a report row at all."""
+    shape = (len(idx.keys), n_days)
+    out = {field: np.full(shape, np.nan) for field in COUNT_FIELDS}
+    sent = np.zeros(shape, dtype=bool)
+    if counts is None or counts.empty:
+        return out, sent
+    pos, day, keep = _cells(counts, idx.keys, start, n_days)
+    sent[pos, day] = True
+    for field, grid in out.items():
+        grid[pos, day] = pd.to_numeric(counts[field], errors="coerce").to_numpy(float)[keep]
+    return out, sent
+
+
+def ward_count_grids(own: dict[str, np.ndarray], sent: np.ndarray, idx: AreaIndex,
+                     rows: np.ndarray) -> dict[str, np.ndarray]:
+    """new_cases and tests_done of the ward `rows` on every day: [row, day], NaN where
     nothing was reported. A ward's figure is the sum of its block rows on a day it has
     block rows, else its own row's (SPEC): a blank block adds nothing, and the sum is
     blank only when every block row is."""
+    n_days = sent.shape[1]
     size = len(rows) * n_days
-    out = {field: np.full((len(rows), n_days), np.nan) for field in COUNT_FIELDS}
-    if counts is None or counts.empty:
-        return out
     out_row = np.full(len(idx.keys) + 1, -1)  # the extra slot answers for "no ward"
     out_row[rows] = np.arange(len(rows))
-    pos, day, keep = _cells(counts, idx.keys, start, n_days)
-    own = out_row[pos]
-    owner = np.where(idx.is_ward[pos], -1, out_row[idx.ward_row[pos]])  # for block rows
-    has_own, by_block = own >= 0, owner >= 0
-    own_cell = own[has_own] * n_days + day[has_own]
-    block_cell = owner[by_block] * n_days + day[by_block]
-    from_blocks = np.bincount(block_cell, minlength=size).reshape(-1, n_days) > 0
-    for field, grid in out.items():
-        value = pd.to_numeric(counts[field], errors="coerce").to_numpy(float)[keep]
-        grid.ravel()[own_cell] = value[has_own]
-        value = value[by_block]
+    blocks = np.flatnonzero(~idx.is_ward)
+    owner = out_row[idx.ward_row[blocks]]
+    blocks, owner = blocks[owner >= 0], owner[owner >= 0]
+    cell = (owner[:, None] * n_days + np.arange(n_days))[sent[blocks]]
+    from_blocks = np.bincount(cell, minlength=size).reshape(-1, n_days) > 0
+    out = {}
+    for field, grid in own.items():
+        value = grid[blocks][sent[blocks]]
         blank = np.isnan(value)
-        given = np.bincount(block_cell[~blank], minlength=size).reshape(-1, n_days)
-        total = np.bincount(block_cell, weights=np.where(blank, 0, value), minlength=size)
+        given = np.bincount(cell[~blank], minlength=size).reshape(-1, n_days)
+        total = np.bincount(cell, weights=np.where(blank, 0, value), minlength=size)
         out[field] = np.where(from_blocks, np.where(given > 0, total.reshape(-1, n_days),
-                                                    np.nan), grid)
+                                                    np.nan), grid[rows])
     return out
+
+
+def count_grids(counts: pd.DataFrame | None, idx: AreaIndex, start: dt.date, n_days: int,
+                rows: np.ndarray) -> dict[str, np.ndarray]:
+    """`ward_count_grids` of the report rows `counts` (date, ward_code, block_code,
+    new_cases, tests_done)."""
+    return ward_count_grids(*own_count_grids(counts, idx, start, n_days), idx, rows)
 
 
 def people(grid: LevelGrid, idx: AreaIndex) -> np.ndarray:
@@ -237,9 +255,9 @@ def _groups(areas: pd.DataFrame, by: str) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(uniques)
 
 
-def _count_trends(counts, idx, group, names, start, n_days, by) -> pd.DataFrame:
+def _count_trends(own, sent, idx, group, names, start, n_days, by) -> pd.DataFrame:
     rows = np.flatnonzero(idx.is_ward & (group >= 0))
-    grids = count_grids(counts, idx, start, n_days, rows)
+    grids = ward_count_grids(own, sent, idx, rows)
     cell = (group[rows][:, None] * n_days + np.arange(n_days)).ravel()
     size = len(names) * n_days
 
@@ -261,8 +279,24 @@ def trend_chunk(history: pd.DataFrame, counts: pd.DataFrame | None, areas: pd.Da
     block_code, new_cases, tests_done (report rows; the no-double-count rule is applied
     here; None: no counts). Filter `areas` to limit the trends to some districts."""
     idx = AreaIndex.of(areas)
-    group, names = _groups(areas, by)
     grid = level_grid(history, idx, start, end)
+    own, sent = own_count_grids(counts, idx, start, grid.n_days)
+    return _trends(grid, own, sent, idx, areas, by)
+
+
+def trend_of_grids(rank: np.ndarray, own: dict[str, np.ndarray], sent: np.ndarray,
+                   areas: pd.DataFrame, start: dt.date, *, by: str = "district_code") -> Trends:
+    """`trend_chunk` from grids ([area, day] in the order of `areas`, days from `start`):
+    the effective level ranks (index into LEVEL_ORDER), each area's own new_cases and
+    tests_done (NaN: blank) and where it sent a report (as `own_count_grids` gives)."""
+    idx = AreaIndex.of(areas)
+    return _trends(LevelGrid(start, rank), own, sent, idx, areas, by)
+
+
+def _trends(grid: LevelGrid, own, sent, idx: AreaIndex, areas: pd.DataFrame,
+            by: str) -> Trends:
+    group, names = _groups(areas, by)
+    start = grid.start
     t = tally(grid, idx, group, len(names)).transpose(1, 0, 2, 3)  # [day, group, level]
     n_d, n_g, n_l = t.shape[:3]
     dates = np.array(grid.dates(), dtype=object)
@@ -272,7 +306,7 @@ def trend_chunk(history: pd.DataFrame, counts: pd.DataFrame | None, areas: pd.Da
         "level": np.tile(np.asarray(LEVEL_ORDER, dtype=object), n_d * n_g),
         **{u: t[..., i].ravel().round().astype(np.int64) for i, u in enumerate(UNITS)},
     })
-    return Trends(by, levels, _count_trends(counts, idx, group, names, start, n_d, by))
+    return Trends(by, levels, _count_trends(own, sent, idx, group, names, start, n_d, by))
 
 
 def combine_trends(parts: Iterable[Trends]) -> Trends:
