@@ -13,7 +13,11 @@ import pandas as pd
 
 from data.store import Store
 from zones.areas import area_keys
-from zones.effective import effective_history, effective_levels, effective_rank_history
+from zones.effective import (
+    effective_history_of_own,
+    effective_levels,
+    effective_rank_history,
+)
 from zones.policy import Policy
 from zones.rounds import derive_rounds
 from zones.schedule import SchedulePlan, plan_schedule
@@ -35,9 +39,9 @@ def history_between(store: Store, start: dt.date, end: dt.date, policy: Policy,
                     areas: pd.DataFrame | None = None) -> pd.DataFrame:
     """Effective level of every area on every day start..end (long table)."""
     areas = store.areas() if areas is None else areas
-    reports = store.reports(date_from=start - dt.timedelta(days=policy.carry_forward_days),
-                            date_to=end)
-    return effective_history(areas, reports, start, end, policy)
+    first = start - dt.timedelta(days=policy.carry_forward_days)
+    own, _counts, _sent = store.report_grids(area_keys(areas), first, end)
+    return effective_history_of_own(areas, own, first, start, end, policy)
 
 
 def _chunks(start: dt.date, end: dt.date, days: int):
@@ -49,15 +53,15 @@ def _chunks(start: dt.date, end: dt.date, days: int):
 
 def trends_between(store: Store, start: dt.date, end: dt.date, policy: Policy, *,
                    district: str | None = None, by: str = "district_code",
-                   chunk_days: int = 184) -> Trends:
+                   chunk_days: int = 184, areas: pd.DataFrame | None = None) -> Trends:
     """Areas and population per level, cases and tests, per day and group.
 
     Reads the reports as grids (data.packs), half a year at a time, so a long range never
-    holds all history.
+    holds all history. `areas`: Store.areas(), if the caller holds it already.
     """
     if end < start:
         raise ValueError(f"trends: --to {end} is before --from {start}")
-    areas = store.areas()
+    areas = store.areas() if areas is None else areas
     if district is not None:
         if district not in set(areas["district_code"]):
             raise ValueError(f"unknown district code {district!r}")

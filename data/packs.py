@@ -253,8 +253,9 @@ def grids(c: Connection, keys: pd.MultiIndex, first_day: dt.date, last_day: dt.d
     n_days = (last_day - first_day).days + 1
     rank = np.zeros((len(keys), n_days), dtype=np.int8)
     counts = {name: np.full(rank.shape, np.nan) for name in ("new_cases", "tests_done")}
-    q = select(report_packs).where(report_packs.c.month >= month_of(first_day),
-                                   report_packs.c.month <= month_of(last_day))
+    cols = ("ward_code", "month", "format", "blocks", "legend", "cells")  # not uploads
+    q = select(*[report_packs.c[k] for k in cols]).where(
+        report_packs.c.month >= month_of(first_day), report_packs.c.month <= month_of(last_day))
     if ward_codes is not None:
         q = q.where(report_packs.c.ward_code.in_(list(ward_codes)))
     found = [Pack.from_record(r, writable=False, notes=False, uploads=False)

@@ -17,7 +17,6 @@ from data.store import Store, resolve_url
 from geo.mapbuild import wards_frame
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
 from i18n import t as tr
-from zones.effective import effective_levels
 from zones.policy import Policy
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -70,19 +69,9 @@ def areas(url: str, version: tuple) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def reports(url: str, version: tuple) -> pd.DataFrame:
-    return get_store(url).reports()
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
 def wards(url: str, version: tuple) -> gpd.GeoDataFrame:
     store = get_store(url)
     return wards_frame(store.areas(), store.geometries("ward"))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def levels_on(url: str, version: tuple, as_of: dt.date) -> pd.DataFrame:
-    return effective_levels(areas(url, version), reports(url, version), as_of, get_policy())
 
 
 def language() -> str:

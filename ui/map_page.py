@@ -65,7 +65,7 @@ def map_data(url: str, version: tuple) -> MapData:
     """Build the grids and the page's files once per data version and process."""
     store = common.get_store(url)
     areas = common.areas(url, version)
-    reports = common.reports(url, version)
+    reports = store.reports()  # not cached: only the grids built from it are kept
     first, last = min(reports["date"]), max(reports["date"])
     history = map_history(areas, reports, first, last, common.get_policy())
     geoms = area_geometries(areas, store.geometries("ward"), store.geometries("block"))

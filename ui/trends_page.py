@@ -38,7 +38,7 @@ def trends(url: str, version: tuple, start: dt.date, end: dt.date,
     # One group: the district asked for, or the whole province (the city).
     by = "district_code" if district else "province_code"
     return trends_between(common.get_store(url), start, end, common.get_policy(),
-                          district=district, by=by)
+                          district=district, by=by, areas=common.areas(url, version))
 
 
 def level_frame(t: Trends, unit: str, lang: str) -> pd.DataFrame:

@@ -190,7 +190,31 @@ def effective_history(areas: pd.DataFrame, reports: pd.DataFrame, start: dt.date
         raise ValueError(f"history from {start} to {end}: the end is before the start")
     lead = policy.carry_forward_days
     grid = _grid(areas, reports, start - dt.timedelta(days=lead), end, policy)
+    return _long_history(area_keys(areas), grid, start, end, lead)
+
+
+def effective_history_of_own(areas: pd.DataFrame, own: np.ndarray, first_day: dt.date,
+                             start: dt.date, end: dt.date, policy: Policy) -> pd.DataFrame:
+    """`effective_history` from own reported ranks per area and day (as
+    `effective_rank_history` takes them) instead of report rows."""
+    lead = (start - first_day).days
+    _check_cover(own, first_day, start, end, policy)
     keys = area_keys(areas)
+    grid = _grid_of_own(areas, keys, own[:, :lead + (end - start).days + 1], first_day, policy)
+    return _long_history(keys, grid, start, end, lead)
+
+
+def _check_cover(own: np.ndarray, first_day: dt.date, start: dt.date, end: dt.date,
+                 policy: Policy) -> None:
+    lead = (start - first_day).days
+    if lead < policy.carry_forward_days or first_day + dt.timedelta(
+            days=own.shape[1] - 1) < end:
+        raise ValueError(f"own reports from {first_day} for {own.shape[1]} days do not "
+                         f"cover {start}…{end} with {policy.carry_forward_days} days before")
+
+
+def _long_history(keys: pd.MultiIndex, grid: _Grid, start: dt.date, end: dt.date,
+                  lead: int) -> pd.DataFrame:
     n_days, n_areas = (end - start).days + 1, len(keys)
     days = np.array([start + dt.timedelta(days=i) for i in range(n_days)], dtype=object)
     ward_codes, ward_names = pd.factorize(keys.get_level_values(0))
@@ -218,9 +242,6 @@ def effective_rank_history(areas: pd.DataFrame, own: np.ndarray, first_day: dt.d
     day from `first_day` (0: no report), which must begin `policy.carry_forward_days`
     before `start` or earlier and reach `end`. The grid form of `effective_history`."""
     lead = (start - first_day).days
-    if lead < policy.carry_forward_days or first_day + dt.timedelta(
-            days=own.shape[1] - 1) < end:
-        raise ValueError(f"own reports from {first_day} for {own.shape[1]} days do not "
-                         f"cover {start}…{end} with {policy.carry_forward_days} days before")
+    _check_cover(own, first_day, start, end, policy)
     grid = _grid_of_own(areas, area_keys(areas), own, first_day, policy)
     return grid.rank[:, lead:lead + (end - start).days + 1]
