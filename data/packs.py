@@ -284,6 +284,19 @@ def grids(c: Connection, keys: pd.MultiIndex, first_day: dt.date, last_day: dt.d
     return rank, counts, rank > 0
 
 
+def notes(c: Connection) -> pd.DataFrame:
+    """Every stored note: ward_code, block_code, date, note (sorted like `read`)."""
+    cols = ("ward_code", "month", "blocks", "notes")
+    q = select(*[report_packs.c[k] for k in cols]).where(report_packs.c.notes.is_not(None))
+    out = []
+    for r in c.execute(q):
+        blocks, month = r.blocks.split("\n"), _as_date(r.month)
+        out += [(r.ward_code, blocks[i], month + dt.timedelta(days=j), text)
+                for i, j, text in json.loads(r.notes)]
+    df = pd.DataFrame(out, columns=["ward_code", "block_code", "date", "note"])
+    return df.sort_values(["date", "ward_code", "block_code"], ignore_index=True)
+
+
 def _within(dates: pd.Series, lo: dt.date, hi: dt.date) -> np.ndarray:
     codes, distinct = pd.factorize(dates)
     ok = np.array([lo <= d <= hi for d in distinct], dtype=bool)

@@ -264,6 +264,11 @@ class Store:
         with self.engine.connect() as c:
             return packs.grids(c, keys, first_day, last_day, ward_codes)
 
+    def notes(self) -> pd.DataFrame:
+        """Every stored report note (ward_code, block_code, date, note)."""
+        with self.engine.connect() as c:
+            return packs.notes(c)
+
     def reports_by_row(self, date_from: dt.date | None = None,
                        date_to: dt.date | None = None) -> pd.DataFrame:
         """`reports` read row by row from zone_reports: slow, the reference the packs are

@@ -89,7 +89,46 @@ def decode_ring(flat: Sequence[int]) -> np.ndarray:
 
 
 def encode_all(geoms: Sequence) -> list:
-    return [encode_geometry(g) for g in geoms]
+    """`encode_geometry` of every geometry, on all their vertices at once: the rounding,
+    deduplication and deltas are numpy operations, and only the final lists are built
+    per ring (a city's 25,000 areas in a fraction of the per-geometry time)."""
+    arr, keep = _polygonal(geoms)
+    out: list = [None] * len(arr)
+    if not keep.any():
+        return out
+    polys, owner = shapely.get_parts(arr[keep], return_index=True)
+    owner = np.flatnonzero(keep)[owner]
+    rings, poly_of = shapely.get_rings(polys, return_index=True)
+    # get_rings lists each polygon's shell first, then its holes.
+    shell = np.r_[True, poly_of[1:] != poly_of[:-1]]
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    q = np.rint(coords[:, ::-1] / QUANTUM).astype(np.int64)
+    first = np.r_[True, ring_of[1:] != ring_of[:-1]]
+    kept = first | np.r_[False, (np.diff(q, axis=0) != 0).any(axis=1)]
+    q, ring_of = q[kept], ring_of[kept]
+    starts = np.flatnonzero(np.r_[True, ring_of[1:] != ring_of[:-1]])
+    ends = np.r_[starts[1:], len(q)]
+    closed = (ends - starts > 1) & (q[starts] == q[ends - 1]).all(axis=1)
+    ends = ends - closed  # Leaflet closes rings itself
+    delta = q.copy()
+    delta[1:] -= q[:-1]
+    delta[starts] = q[starts]
+    ring_ids = ring_of[starts]
+    encoded: list = [None] * len(rings)
+    for r, a, b in zip(ring_ids.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        if b - a >= 3:
+            encoded[r] = delta[a:b].ravel().tolist()
+    polygons: list = [None] * len(polys)
+    for r in range(len(rings)):
+        p = int(poly_of[r])
+        if shell[r]:
+            polygons[p] = [encoded[r]] if encoded[r] is not None else None
+        elif polygons[p] is not None and encoded[r] is not None:
+            polygons[p].append(encoded[r])
+    for p, g in enumerate(owner.tolist()):
+        if polygons[p] is not None:
+            out[g] = (out[g] or []) + [polygons[p]]
+    return out
 
 
 def bounds(geoms: Sequence) -> list[float] | None:

@@ -21,17 +21,18 @@ from geo.fastmap import (
     base_payload,
     day_row,
     level_codes,
-    map_history,
     pack_details,
     pack_json,
     pack_levels,
     search_mask,
     search_texts,
 )
+from geo.map_grids import map_history_of_grids
 from geo.mapbuild import fmt_date, level_summary
 from i18n import t as tr
 from ui import common, state
 from ui.components import vxmap
+from zones.areas import area_keys
 
 MAX_FOCUS = 300  # areas a search outlines on the map; the table lists them all
 MAP_KEY = "vxmap"
@@ -65,11 +66,13 @@ def map_data(url: str, version: tuple) -> MapData:
     """Build the grids and the page's files once per data version and process."""
     store = common.get_store(url)
     areas = common.areas(url, version)
-    reports = store.reports()  # not cached: only the grids built from it are kept
-    first, last = min(reports["date"]), max(reports["date"])
-    history = map_history(areas, reports, first, last, common.get_policy())
+    policy = common.get_policy()
+    first, last = store.date_range()
+    lead = first - dt.timedelta(days=policy.carry_forward_days)
+    grids = store.report_grids(area_keys(areas), lead, last)  # no report rows: packs
+    history = map_history_of_grids(areas, *grids, lead, first, last, policy)
     geoms = area_geometries(areas, store.geometries("ward"), store.geometries("block"))
-    base = base_payload(areas, geoms, reports, first)
+    base = base_payload(areas, geoms, store.notes(), first)
     files = {"base": vxmap.publish(pack_json(base), "base"),
              "levels": vxmap.publish(pack_levels(history), "levels"),
              "details": vxmap.publish(pack_details(history), "details")}

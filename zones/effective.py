@@ -241,7 +241,16 @@ def effective_rank_history(areas: pd.DataFrame, own: np.ndarray, first_day: dt.d
     `areas`) on every day `start`…`end`, from `own`: each area's own reported rank per
     day from `first_day` (0: no report), which must begin `policy.carry_forward_days`
     before `start` or earlier and reach `end`. The grid form of `effective_history`."""
+    return effective_codes_of_own(areas, own, first_day, start, end, policy)[0]
+
+
+def effective_codes_of_own(areas: pd.DataFrame, own: np.ndarray, first_day: dt.date,
+                           start: dt.date, end: dt.date,
+                           policy: Policy) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rank, source, stale) grids [area, day] for start…end, as `effective_rank_history`
+    takes its input: rank indexes RANKED, source SOURCES."""
     lead = (start - first_day).days
     _check_cover(own, first_day, start, end, policy)
     grid = _grid_of_own(areas, area_keys(areas), own, first_day, policy)
-    return grid.rank[:, lead:lead + (end - start).days + 1]
+    days = slice(lead, lead + (end - start).days + 1)
+    return grid.rank[:, days], grid.source[:, days], grid.stale[:, days]
