@@ -29,10 +29,13 @@ COUNT_COLUMNS = ["date", "ward_code", "block_code", "new_cases", "tests_done"]
 
 
 def levels_on(store: Store, as_of: dt.date, policy: Policy,
-              areas: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every area with its effective level on `as_of` (level_since needs the whole past)."""
+              areas: pd.DataFrame | None = None,
+              reports: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every area with its effective level on `as_of` (level_since needs the whole past).
+    `reports`: the store's reports up to as_of, if the caller read them already."""
     areas = store.areas() if areas is None else areas
-    return effective_levels(areas, store.reports(date_to=as_of), as_of, policy)
+    reports = store.reports(date_to=as_of) if reports is None else reports
+    return effective_levels(areas, reports, as_of, policy)
 
 
 def history_between(store: Store, start: dt.date, end: dt.date, policy: Policy,
@@ -98,11 +101,13 @@ def transitions_as_of(store: Store, as_of: dt.date, policy: Policy) -> pd.DataFr
 
 
 def rounds_until(store: Store, as_of: dt.date, policy: Policy,
-                 areas: pd.DataFrame | None = None) -> pd.DataFrame:
+                 areas: pd.DataFrame | None = None,
+                 reports: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every round on record up to `as_of`: recorded ones and those implied by daily
     tests_done reaching the policy's coverage (ward_code, block_code, date, basis)."""
     areas = store.areas() if areas is None else areas
-    derived = derive_rounds(store.reports(date_to=as_of), areas, policy)
+    reports = store.reports(date_to=as_of) if reports is None else reports
+    derived = derive_rounds(reports, areas, policy)
     recorded = store.testing_rounds(date_to=as_of).assign(basis="own")
     cols = ["ward_code", "block_code", "date", "basis"]
     return pd.concat([derived[cols], recorded[cols]], ignore_index=True)
@@ -122,7 +127,8 @@ def schedule_as_of(store: Store, as_of: dt.date, policy: Policy, *, days: int, c
     if span is None or as_of < span[0]:
         raise ValueError(f"no zone levels for {as_of}: the store has reports "
                          + ("from none" if span is None else f"from {span[0]} to {span[1]}"))
-    levels = levels_on(store, as_of, policy, areas)
-    rounds = rounds_until(store, as_of, policy, areas)
+    reports = store.reports(date_to=as_of)  # read once for levels and rounds
+    levels = levels_on(store, as_of, policy, areas, reports)
+    rounds = rounds_until(store, as_of, policy, areas, reports)
     return plan_schedule(levels, rounds, as_of, policy, horizon=days, capacity=capacity,
                          unit=unit)
