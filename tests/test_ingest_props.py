@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 
 from data.ingest import IngestReport, ingest_file, validate_bytes
-from data.schema import uploads, zone_report_history, zone_reports
+from data.schema import report_packs, uploads, zone_report_history, zone_reports
 from data.store import Store
 from tests.ingest_files import (
     CANONICAL,
@@ -92,7 +92,7 @@ def prop_store(tmp_path_factory):
 
 def _clear_reports(store: Store) -> None:
     with store.engine.begin() as c:
-        for table in (zone_report_history, zone_reports, uploads):
+        for table in (report_packs, zone_report_history, zone_reports, uploads):
             c.execute(delete(table))
 
 
