@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
 import subprocess
 import sys
 
@@ -20,8 +19,8 @@ from streamlit.testing.v1 import AppTest
 from data import auth
 from data.audit import entries
 from data.store import Store
-from tests.browser_harness import ROOT, _wait_healthy, chromium_session, demo_store, free_port
-from tests.test_app import TIMEOUT, _count, _goto
+from tests.browser_harness import ROOT, _wait_healthy, chromium_session, free_port
+from tests.test_app import TIMEOUT, _count, _goto, demo, demo_db  # noqa: F401 (fixtures)
 from ui import auth_gate
 
 PW = "correct horse battery"
@@ -34,18 +33,10 @@ OIDC_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
                          "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}}
 
 
-@pytest.fixture(scope="module")
-def local_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("auth-demo") / "demo.db"
-    demo_store(f"sqlite:///{path}").dispose()
-    return path
-
-
 @pytest.fixture
-def local(local_db, tmp_path) -> str:
-    """The small demo city with no account: local mode."""
-    shutil.copy(local_db, tmp_path / "demo.db")
-    return f"sqlite:///{tmp_path / 'demo.db'}"
+def local(demo) -> str:  # noqa: F811 (the imported fixture)
+    """The small demo city with no account: local mode (tests.test_app's private copy)."""
+    return demo
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from data.demo_real import DemoRefused, generate_real_demo, split_population
 from data.store import Store
 from geo.boundaries import read_boundaries
 from tests.conftest import ROOT
+from tests.test_demo import _fingerprint
 
 TOLERANCE = 0.001  # 0.1 % of the area
 UTM = "EPSG:32648"
@@ -186,14 +187,6 @@ def test_history_is_the_demo_simulators(city):
     assert (last["level"] == "xanh").mean() > (first["level"] == "xanh").mean()
 
 
-def _fingerprint(c) -> str:
-    h = hashlib.sha256()
-    for frame in (c.provinces, c.districts, c.reports):
-        h.update(frame.to_csv(index=False).encode())
-    for layer in (c.wards, c.blocks):
-        h.update(layer.drop(columns="geometry").to_csv(index=False).encode())
-        h.update(b"".join(shapely.to_wkb(layer.geometry.to_numpy())))
-    return h.hexdigest()
 
 
 def test_same_arguments_same_bytes_whatever_the_feature_order(subset_wards):
