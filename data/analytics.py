@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from data.store import Store
 from zones.areas import area_keys
 from zones.effective import (
+    RANKED,
     effective_history_of_own,
     effective_levels,
     effective_rank_history,
 )
 from zones.policy import Policy
-from zones.rounds import derive_rounds
+from zones.round_grids import derived_rounds
 from zones.schedule import SchedulePlan, plan_schedule
 from zones.targets import GreenTarget, TargetProgress, history_window, target_progress
 from zones.transitions import area_transitions, transitions_window
@@ -29,13 +31,10 @@ COUNT_COLUMNS = ["date", "ward_code", "block_code", "new_cases", "tests_done"]
 
 
 def levels_on(store: Store, as_of: dt.date, policy: Policy,
-              areas: pd.DataFrame | None = None,
-              reports: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every area with its effective level on `as_of` (level_since needs the whole past).
-    `reports`: the store's reports up to as_of, if the caller read them already."""
+              areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every area with its effective level on `as_of` (level_since needs the whole past)."""
     areas = store.areas() if areas is None else areas
-    reports = store.reports(date_to=as_of) if reports is None else reports
-    return effective_levels(areas, reports, as_of, policy)
+    return effective_levels(areas, store.reports(date_to=as_of), as_of, policy)
 
 
 def history_between(store: Store, start: dt.date, end: dt.date, policy: Policy,
@@ -101,16 +100,29 @@ def transitions_as_of(store: Store, as_of: dt.date, policy: Policy) -> pd.DataFr
 
 
 def rounds_until(store: Store, as_of: dt.date, policy: Policy,
-                 areas: pd.DataFrame | None = None,
-                 reports: pd.DataFrame | None = None) -> pd.DataFrame:
+                 areas: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every round on record up to `as_of`: recorded ones and those implied by daily
-    tests_done reaching the policy's coverage (ward_code, block_code, date, basis)."""
+    tests_done reaching the policy's coverage (ward_code, block_code, date, basis),
+    derived from the report grids (zones.round_grids)."""
     areas = store.areas() if areas is None else areas
-    reports = store.reports(date_to=as_of) if reports is None else reports
-    derived = derive_rounds(reports, areas, policy)
-    recorded = store.testing_rounds(date_to=as_of).assign(basis="own")
     cols = ["ward_code", "block_code", "date", "basis"]
+    recorded = store.testing_rounds(date_to=as_of).assign(basis="own")
+    span = store.date_range()
+    if span is None or as_of < span[0]:
+        return recorded[cols].reset_index(drop=True)
+    _rank, own, sent = store.report_grids(area_keys(areas), span[0], as_of)
+    derived = derived_rounds(areas, own, sent, span[0], policy)
     return pd.concat([derived[cols], recorded[cols]], ignore_index=True)
+
+
+def level_codes_on(store: Store, as_of: dt.date, policy: Policy,
+                   areas: pd.DataFrame) -> pd.Series:
+    """Each area's effective level code on `as_of` (aligned to `areas`), from the report
+    grids: `levels_on`'s level column without the rest."""
+    first = as_of - dt.timedelta(days=policy.carry_forward_days)
+    own, _counts, _sent = store.report_grids(area_keys(areas), first, as_of)
+    rank = effective_rank_history(areas, own, first, as_of, as_of, policy)[:, 0]
+    return pd.Series(np.asarray(RANKED, dtype=object)[rank], index=areas.index)
 
 
 def schedule_as_of(store: Store, as_of: dt.date, policy: Policy, *, days: int, capacity,
@@ -127,8 +139,7 @@ def schedule_as_of(store: Store, as_of: dt.date, policy: Policy, *, days: int, c
     if span is None or as_of < span[0]:
         raise ValueError(f"no zone levels for {as_of}: the store has reports "
                          + ("from none" if span is None else f"from {span[0]} to {span[1]}"))
-    reports = store.reports(date_to=as_of)  # read once for levels and rounds
-    levels = levels_on(store, as_of, policy, areas, reports)
-    rounds = rounds_until(store, as_of, policy, areas, reports)
+    levels = areas.assign(level=level_codes_on(store, as_of, policy, areas))
+    rounds = rounds_until(store, as_of, policy, areas)
     return plan_schedule(levels, rounds, as_of, policy, horizon=days, capacity=capacity,
                          unit=unit)

@@ -19,7 +19,8 @@ import pandas as pd
 from geo.fastmap import NONE, SOURCE_SHIFT, STALE_BIT, MapHistory, _due, _since, _window
 from zones.effective import effective_codes_of_own
 from zones.policy import Policy
-from zones.trends import AreaIndex, ward_count_grids
+from zones.round_grids import round_cells, spread_to_blocks
+from zones.trends import AreaIndex, area_count_grids, block_reported
 
 
 def map_history_of_grids(areas: pd.DataFrame, own_rank: np.ndarray, counts: dict,
@@ -35,32 +36,12 @@ def map_history_of_grids(areas: pd.DataFrame, own_rank: np.ndarray, counts: dict
     idx = AreaIndex.of(areas)
     own = {k: v[:, lead:] for k, v in counts.items()}
     sent = sent[:, lead:]
-    wards = np.flatnonzero(idx.is_ward)
-    ward_figures = ward_count_grids(own, sent, idx, wards)
-    cases = np.where(idx.is_ward[:, None], np.nan, own["new_cases"])
-    cases[wards] = ward_figures["new_cases"]
-    tests = np.where(idx.is_ward[:, None], np.nan, own["tests_done"])
-    tests[wards] = ward_figures["tests_done"]
-    last_round = _last_rounds(idx, tests, sent, policy)
+    figures = area_count_grids(own, sent, idx)
+    cases = figures["new_cases"]
+    flags = spread_to_blocks(idx, round_cells(idx, figures["tests_done"], policy),
+                             block_reported(idx, sent))
+    days = np.arange(flags.shape[1])[:, None]
+    last_round = np.maximum.accumulate(np.where(flags.T, days, NONE), axis=0)
     rank_t = rank.T
     return MapHistory(first, codes, _since(rank_t), _window(cases.T, 7), _window(cases.T, 14),
                       last_round, _due(last_round, rank_t, policy))
-
-
-def _last_rounds(idx: AreaIndex, tests: np.ndarray, sent: np.ndarray,
-                 policy: Policy) -> np.ndarray:
-    """Day of each area's last round so far ([day, area]; NONE if none)."""
-    need = np.ceil(idx.population * policy.round_min_coverage - 1e-9)
-    with np.errstate(invalid="ignore"):
-        flags = (need[:, None] > 0) & (tests >= need[:, None])
-    blocks = np.flatnonzero(~idx.is_ward & (idx.ward_row >= 0))
-    n_days = sent.shape[1]
-    # A ward's figure is a sum of block rows on a day one of its blocks reported: such a
-    # round says nothing of a block that reported none, so only the others spread.
-    from_blocks = np.zeros(len(idx.is_ward) * n_days, dtype=bool)
-    cell = (idx.ward_row[blocks][:, None] * n_days + np.arange(n_days))[sent[blocks]]
-    from_blocks[cell] = True
-    wide = flags & idx.is_ward[:, None] & ~from_blocks.reshape(-1, n_days)
-    flags[blocks] |= wide[idx.ward_row[blocks]]
-    days = np.arange(n_days)[:, None]
-    return np.maximum.accumulate(np.where(flags.T, days, NONE), axis=0)

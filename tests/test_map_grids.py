@@ -1,6 +1,7 @@
-"""The map's history built from report grids is the one built from report rows: every
-grid of geo.fastmap.MapHistory, on the demo city and on a store with ward-only reports,
-blank counts and ward-wide testing rounds."""
+"""What is built from report grids is what is built from report rows: every grid of
+geo.fastmap.MapHistory, the derived testing rounds and the levels the schedule plans
+from, on the demo city and on a store with ward-only reports, blank counts and
+ward-wide testing rounds."""
 
 import dataclasses
 import datetime as dt
@@ -59,3 +60,29 @@ def test_ward_rows_blank_counts_and_ward_rounds_same_from_grids(store):
     tdp02 = keys.get_loc(("90001", "TDP02"))
     assert a.last_round[0, tdp02] == 0 and a.last_round[2, tdp02] == 0
     assert pd.notna(a.cases7[2, keys.get_loc(("90001", ""))])
+
+
+def rounds_and_levels_both_ways(store: Store) -> None:
+    from data import analytics
+    from zones.round_grids import derived_rounds
+    from zones.rounds import derive_rounds
+
+    areas, reports = store.areas(), store.reports()
+    first, last = min(reports["date"]), max(reports["date"])
+    _rank, own, sent = store.report_grids(area_keys(areas), first, last)
+    by_grid = derived_rounds(areas, own, sent, first, POLICY)
+    by_rows = derive_rounds(reports, areas, POLICY)
+    assert len(by_rows) > 0
+    pd.testing.assert_frame_equal(by_grid, by_rows, check_dtype=False)
+    for day in (first, last, first + (last - first) // 2):
+        codes = analytics.level_codes_on(store, day, POLICY, areas)
+        assert list(codes) == list(analytics.levels_on(store, day, POLICY, areas)["level"])
+
+
+def test_derived_rounds_and_levels_same_from_grids_demo(cli_demo_db):
+    rounds_and_levels_both_ways(Store(cli_demo_db))
+
+
+def test_derived_rounds_and_levels_same_from_grids_ward_rows(store):
+    test_ward_rows_blank_counts_and_ward_rounds_same_from_grids(store)
+    rounds_and_levels_both_ways(store)

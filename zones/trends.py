@@ -196,6 +196,29 @@ def ward_count_grids(own: dict[str, np.ndarray], sent: np.ndarray, idx: AreaInde
     return out
 
 
+def area_count_grids(own: dict[str, np.ndarray], sent: np.ndarray,
+                     idx: AreaIndex) -> dict[str, np.ndarray]:
+    """new_cases and tests_done of every area on every day ([area, day], NaN blank): a
+    block's own figure, a ward's by the no-double-count rule (`ward_count_grids`)."""
+    wards = np.flatnonzero(idx.is_ward)
+    figures = ward_count_grids(own, sent, idx, wards)
+    out = {}
+    for field, grid in own.items():
+        out[field] = np.where(idx.is_ward[:, None], np.nan, grid)
+        out[field][wards] = figures[field]
+    return out
+
+
+def block_reported(idx: AreaIndex, sent: np.ndarray) -> np.ndarray:
+    """[area, day]: True at a ward's row on a day one of its blocks sent a report (its
+    figures are then sums of block rows)."""
+    n_days = sent.shape[1]
+    blocks = np.flatnonzero(~idx.is_ward & (idx.ward_row >= 0))
+    out = np.zeros(len(idx.is_ward) * n_days, dtype=bool)
+    out[(idx.ward_row[blocks][:, None] * n_days + np.arange(n_days))[sent[blocks]]] = True
+    return out.reshape(-1, n_days)
+
+
 def count_grids(counts: pd.DataFrame | None, idx: AreaIndex, start: dt.date, n_days: int,
                 rows: np.ndarray) -> dict[str, np.ndarray]:
     """`ward_count_grids` of the report rows `counts` (date, ward_code, block_code,
