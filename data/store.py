@@ -22,9 +22,11 @@ from data.schema import (
     ALL_TABLES,
     REPORT_FIELDS,
     WARD_ROW,
+    audit_log,
     blocks,
     districts,
     provinces,
+    report_packs,
     testing_rounds,
     uploads,
     wards,
@@ -326,10 +328,29 @@ class Store:
         return len(df)
 
     def date_range(self) -> tuple[dt.date, dt.date] | None:
+        # Two queries: SQLite answers a lone min() or max() from the date index, both in
+        # one SELECT by reading every row.
         with self.engine.connect() as c:
-            lo, hi = c.execute(select(func.min(zone_reports.c.date),
-                                      func.max(zone_reports.c.date))).one()
+            lo = c.execute(select(func.min(zone_reports.c.date))).scalar_one()
+            hi = c.execute(select(func.max(zone_reports.c.date))).scalar_one()
         return None if lo is None else (_as_date(lo), _as_date(hi))
+
+    def count(self, table_name: str) -> int:
+        """Rows of one table (table_counts counts every table, millions of rows)."""
+        table = next(t for t in ALL_TABLES if t.name == table_name)
+        with self.engine.connect() as c:
+            return c.execute(select(func.count()).select_from(table)).scalar_one()
+
+    def data_version(self) -> tuple[int, ...]:
+        """Changes whenever the data does, from a few index lookups: every upload (even a
+        repeat) adds an uploads row, every change (rounds, imports, users, restores) an
+        audit entry, and areas change the ward and block counts."""
+        with self.engine.connect() as c:
+            out = [c.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one()
+                   for t in (uploads, audit_log, testing_rounds)]
+            out += [c.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in (audit_log, wards, blocks, report_packs)]
+        return tuple(out)
 
     def table_counts(self) -> dict[str, int]:
         with self.engine.connect() as c:

@@ -124,3 +124,18 @@ def test_resolve_url_order(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://x@h/db")
     assert resolve_url() == "postgresql+psycopg://x@h/db"
     assert resolve_url("sqlite:///other.db") == "sqlite:///other.db"
+
+
+def test_data_version_moves_with_every_change_and_only_then(store):
+    load_units(store)
+    v0 = store.data_version()
+    store.reports(), store.areas(), store.date_range()
+    assert store.data_version() == v0  # reading changes nothing
+    store.record_upload(meta("a"), rows(("90001", "", D1, "do", 2, 100, None)), {})
+    v1 = store.data_version()
+    store.record_upload(meta("a"), rows(("90001", "", D1, "do", 2, 100, None)), {})
+    v2 = store.data_version()  # a repeat is an upload too
+    store.record_rounds(pd.DataFrame({"ward_code": ["90001"], "block_code": ["TDP01"],
+                                      "date": [D2], "samples": [900]}), source="cli", user="an")
+    assert len({v0, v1, v2, store.data_version()}) == 4
+    assert store.count("wards") == 2 and store.count("zone_reports") == 1

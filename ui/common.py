@@ -57,10 +57,9 @@ def _demo_lock(url: str) -> threading.Lock:
 
 
 def data_version(store: Store) -> tuple[int, ...]:
-    """Changes whenever an upload, an area or a polygon is stored: the cache key of
-    everything read below (every upload, even a repeat, adds an uploads row)."""
-    counts = store.table_counts()
-    return tuple(counts[t] for t in ("uploads", "wards", "blocks", "zone_reports"))
+    """The cache key of everything read below: changes whenever an upload, a round, an
+    area or a polygon is stored (Store.data_version; a few index lookups a rerun)."""
+    return store.data_version()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -84,12 +83,12 @@ def language() -> str:
 def ensure_demo(store: Store, lang: str) -> None:
     """Fill an empty store with the demo city, showing progress, so that a first start
     opens on a working dashboard."""
-    if store.table_counts()["wards"]:
+    if store.count("wards"):
         return
     from data.demo import generate_demo, load_demo  # only needed on a first start
 
     with _demo_lock(store.url):
-        if store.table_counts()["wards"]:
+        if store.count("wards"):
             return
         bar = st.progress(0.0, text=tr("ui.demo_loading", lang))
 
