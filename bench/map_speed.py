@@ -1,8 +1,7 @@
 """How fast the map changes day at city scale (312 wards × 80 blocks ≈ 25,000 blocks),
 against the naive baseline measured in the same run: rebuilding the folium map.
 
-    .venv/bin/python bench/map_speed.py [--db sqlite:///city.db] [--repeat 5]
-    .venv/bin/python bench/map_speed.py --quick     # 40 wards × 20 blocks, 2 repeats
+    .venv/bin/python bench/map_speed.py [--db sqlite:///city.db] [--quick] [--json]
 
 Payload: the fast map's files (zlib, sent once) against GeoDataFrame.explore()'s HTML,
 gzipped. Per date, server side: one byte per area (+ legend table and arguments) against
@@ -10,33 +9,30 @@ that day's levels + a folium map of every ward and block + its HTML. In Debian's
 the component page served locally, driven as Streamlit drives it; slider → recoloured and
 painted (city view, one district, zoomed in, all 25,000 blocks at once) and a day sent by
 Python → painted, against Python's rebuild + Chromium loading the folium page until every
-polygon is drawn. Goal: under 0.3 s and at least 10× faster than the baseline.
-explore() itself needs mapclassify (not a project requirement); without it the folium.GeoJson
-map explore() would build is measured instead, and the output says so.
+polygon is drawn. --quick: the small city, 2 repeats instead of 5.
+explore() itself needs mapclassify and matplotlib (not project requirements); without them
+the folium.GeoJson map explore() would build is measured instead, and the baseline's
+description says so.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
+import dataclasses
 import datetime as dt
 import functools
 import gzip
 import http.server
 import json
 import statistics
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+from common import CACHE, Figure, city_store, main, note, timed
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from data.demo import generate_demo, load_demo
 from data.policy_file import load_policy
 from data.store import Store
 from geo import fastmap
@@ -46,26 +42,22 @@ from tests.browser_harness import launch_chromium
 from ui.components.vxmap import SOURCE_DIR, component_text, level_table
 from zones.effective import effective_levels
 
-CACHE = Path(tempfile.gettempdir()) / "vungxanh-bench"
+MB, KB = 1024 * 1024, 1024
+BROWSER_TIMEOUT_MS = 900_000
+REBUILD = "folium map rebuilt"
+REDRAWN = "folium map rebuilt + drawn in Chromium"
 
 
-def city_store(url: str | None, wards: int, blocks: int) -> Store:
-    """The store to measure: --db, else a demo city kept in the temp folder between runs."""
-    if url:
-        return Store(url)
-    CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"city-{wards}x{blocks}.db"
-    store = Store(f"sqlite:///{path}")
-    if not store.table_counts()["wards"]:
-        print(f"generating the demo city ({wards} wards × {blocks} blocks) in {path}…")
-        load_demo(store, generate_demo(wards=wards, blocks_per_ward=blocks, days=60))
-    return store
-
-
-def timed(fn, *args, **kw):
-    t0 = time.perf_counter()
-    out = fn(*args, **kw)
-    return out, time.perf_counter() - t0
+def planned(quick: bool) -> list[Figure]:
+    return [
+        Figure("map payload sent once, gzipped", "MB", "GeoDataFrame.explore() HTML, gzipped",
+               3),
+        Figure("date change, server work", "ms", REBUILD, 50),
+        Figure("date change, payload sent", "KB", f"{REBUILD}: its HTML", 100),
+        Figure("date change seen in Chromium (worst view)", "s", REDRAWN, 0.3),
+        Figure("date change seen in Chromium, all blocks drawn", "s", REDRAWN),
+        Figure("new day from Python, painted in Chromium", "s", REDRAWN),
+    ]
 
 
 def prepare(store: Store) -> dict:
@@ -74,8 +66,8 @@ def prepare(store: Store) -> dict:
     first, last = store.date_range()
     policy = load_policy()
     geoms = fastmap.area_geometries(areas, store.geometries("ward"), store.geometries("block"))
-    history, t_hist = timed(fastmap.map_history, areas, reports, first, last, policy)
-    base, t_base = timed(fastmap.base_payload, areas, geoms, reports, first)
+    t_hist, history = timed(fastmap.map_history, areas, reports, first, last, policy)
+    t_base, base = timed(fastmap.base_payload, areas, geoms, reports, first)
     files = {"base": fastmap.pack_json(base), "levels": fastmap.pack_levels(history),
              "details": fastmap.pack_details(history)}
     return {"areas": areas, "reports": reports, "policy": policy, "geoms": geoms, "base": base,
@@ -109,19 +101,20 @@ def explore_html(gdf: gpd.GeoDataFrame) -> tuple[bytes, str]:
     fields = ["ward_code", "ward_name", "level"]
     try:
         m = gdf.explore(column="level", tooltip=fields)
-        how = "GeoDataFrame.explore()"
+        how = "GeoDataFrame.explore() HTML"
     except ImportError:
         import folium
 
         m = folium.Map()
         folium.GeoJson(gdf, tooltip=folium.GeoJsonTooltip(fields)).add_to(m)
-        how = "folium.GeoJson (explore() needs mapclassify)"
+        how = "explore()-like folium.GeoJson HTML (no mapclassify here)"
     return m.get_root().render().encode("utf-8"), how
 
 
 def payload_sizes(p: dict) -> dict:
     frame, lv = naive_frame(p, fastmap.day_frame(p["history"], p["areas"], p["last"]))
     gdf = frame.merge(lv[["ward_code", "level", "stale", "level_since"]], on="ward_code")
+    gdf["level_since"] = gdf["level_since"].astype(str)  # as explore() writes dates
     html, how = explore_html(gdf)
     ours = {k: len(v) for k, v in p["files"].items()}
     ours["geometry_only"] = len(fastmap.pack_json({k: p["base"][k] for k in ("geom", "pt")}))
@@ -144,7 +137,7 @@ def ours_change(p: dict, day: dt.date, names: dict) -> int:
 
 def server_side(p: dict, days: list[dt.date]) -> dict:
     names = {k: f"{k}-0123456789abcdef01234567.bin" for k in p["files"]}
-    ours = [timed(ours_change, p, d, names)[1] for d in days]
+    ours = [timed(ours_change, p, d, names)[0] for d in days]
     sent = ours_change(p, days[-1], names)
     html, naive_s = naive_change(p, days[-1])
     return {"ours_s": statistics.median(ours), "ours_bytes": sent,
@@ -193,7 +186,8 @@ def ours_in_chromium(page, p: dict, base_url: str, names: dict, repeat: int) -> 
     h, last = p["history"], p["last"]
     page.goto(f"{base_url}/index.html")
     page.evaluate(RENDER_JS, render_args(p, names, last))
-    page.wait_for_function("window.vx && vx.S.cube && vx.counts().wards > 0", timeout=600_000)
+    page.wait_for_function("window.vx && vx.S.cube && vx.counts().wards > 0",
+                           timeout=BROWSER_TIMEOUT_MS)
     out = {}
     measure(page, h, repeat, "city", out)
     python_ms = []  # Python sends another day: render message → recoloured and painted
@@ -229,9 +223,9 @@ def measure(page, h, repeat: int, key: str, out: dict) -> None:
 def naive_in_chromium(page, folder: Path, base_url: str, html: str, n_paths: int) -> float:
     (folder / "bench-naive.html").write_text(html, encoding="utf-8")
     t0 = time.perf_counter()
-    page.goto(f"{base_url}/bench-naive.html", timeout=900_000)
+    page.goto(f"{base_url}/bench-naive.html", timeout=BROWSER_TIMEOUT_MS)
     page.wait_for_function(f"document.querySelectorAll('.leaflet-overlay-pane path').length"
-                           f" >= {n_paths}", timeout=900_000, polling=200)
+                           f" >= {n_paths}", timeout=BROWSER_TIMEOUT_MS, polling=200)
     page.evaluate("new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
     return time.perf_counter() - t0
 
@@ -254,47 +248,32 @@ def browser(p: dict, naive_html: str, repeat: int) -> dict:
     return out
 
 
-def report(n: dict, sizes: dict, server: dict, chrome: dict, once_s: float) -> None:
-    kb = lambda b: f"{b / 1024:,.0f} KB"  # noqa: E731
-    naive_total = server["naive_s"] + chrome["naive_browser_s"]
-    print(f"\nareas: {n['wards']} wards, {n['blocks']} blocks, {n['days']} days "
-          f"(grids and files built once per data version in {once_s:.1f} s)")
+def details(n: dict, sizes: dict, server: dict, chrome: dict, once_s: float) -> None:
+    """What the figures are made of, for a human (stderr)."""
     o = sizes["ours_bytes"]
-    print(f"sent once   fast map {kb(sizes['ours_total'])} compressed (base {kb(o['base'])} of "
-          f"which polygons {kb(o['geometry_only'])}, levels {kb(o['levels'])} for every day, "
-          f"details {kb(o['details'])})\n            {sizes['explore_how']} HTML "
-          f"{kb(sizes['explore_raw'])}, gzipped {kb(sizes['explore_gz'])} (one day, no details)"
-          f" → {sizes['explore_gz'] / sizes['ours_total']:.1f}× smaller all in, polygons "
-          f"{sizes['explore_gz'] / o['geometry_only']:.1f}× smaller")
-    print(f"per date    fast map {server['ours_s'] * 1000:.1f} ms, {kb(server['ours_bytes'])}"
-          f" | folium rebuild {server['naive_s']:.2f} s, {kb(server['naive_raw'])} "
-          f"({kb(server['naive_gz'])} gzipped) → {server['naive_s'] / server['ours_s']:,.0f}×"
-          f" faster, {server['naive_raw'] / server['ours_bytes']:,.0f}× less to send")
-    for key, what in (("city", "slider, city view"), ("district", "slider, one district"),
-                      ("zoomed", "slider, zoomed in"), ("all", "slider, ALL blocks drawn")):
-        ms, drawn = chrome[f"{key}_ms"], chrome[f"{key}_drawn"]
-        print(f"Chromium    {what:<26} {ms:7.1f} ms  (script {chrome[f'{key}_work_ms']:.1f} ms;"
-              f" {drawn['wards']} wards, {drawn['blocks']} blocks drawn) → "
-              f"{naive_total * 1000 / ms:,.0f}× faster")
-    print(f"Chromium    new day from Python       {chrome['python_day_ms']:7.1f} ms  "
-          f"(render message → painted; the Streamlit rerun comes on top)")
-    print(f"baseline    folium rebuild {server['naive_s']:.2f} s + Chromium load/draw "
-          f"{chrome['naive_browser_s']:.2f} s = {naive_total:.2f} s")
-    worst = max(chrome[f"{k}_ms"] for k in ("city", "district", "zoomed"))
-    met = worst < 300 and naive_total * 1000 / worst >= 10
-    print(f"goal        < 300 ms and ≥ 10× faster: {'met' if met else 'NOT met'} "
-          f"(worst ordinary view {worst:.1f} ms)")
+    note(f"map: {n['wards']} wards, {n['blocks']} blocks, {n['days']} days; grids and files "
+         f"built once per data version in {once_s:.1f} s\n"
+         f"map: sent once {sizes['ours_total'] / KB:,.0f} KB (base {o['base'] / KB:,.0f} KB, "
+         f"of which polygons {o['geometry_only'] / KB:,.0f} KB; levels of every day "
+         f"{o['levels'] / KB:,.0f} KB; details {o['details'] / KB:,.0f} KB) against "
+         f"{sizes['explore_how']} {sizes['explore_raw'] / KB:,.0f} KB, gzipped "
+         f"{sizes['explore_gz'] / KB:,.0f} KB (one day, no details)\n"
+         f"map: per date {server['ours_s'] * 1000:.1f} ms, {server['ours_bytes'] / KB:.1f} KB "
+         f"against a folium rebuild of {server['naive_s']:.2f} s, "
+         f"{server['naive_raw'] / KB:,.0f} KB ({server['naive_gz'] / KB:,.0f} KB gzipped)")
+    for key in ("city", "district", "zoomed", "all"):
+        drawn = chrome[f"{key}_drawn"]
+        note(f"map: Chromium slider, {key:<8} {chrome[f'{key}_ms']:7.1f} ms (script "
+             f"{chrome[f'{key}_work_ms']:.1f} ms; {drawn['wards']} wards, {drawn['blocks']} "
+             f"blocks drawn)")
+    note(f"map: Chromium, new day from Python {chrome['python_day_ms']:.1f} ms (render "
+         f"message → painted; the Streamlit rerun comes on top); baseline folium rebuild "
+         f"{server['naive_s']:.2f} s + Chromium load/draw {chrome['naive_browser_s']:.2f} s")
 
 
-def main(argv=None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--db", help="store URL (default: a demo city in the temp folder)")
-    ap.add_argument("--quick", action="store_true", help="40 wards × 20 blocks, 2 repeats")
-    ap.add_argument("--repeat", type=int, default=5)
-    args = ap.parse_args(argv)
-    wards, blocks = (40, 20) if args.quick else (312, 80)
-    repeat = 2 if args.quick else args.repeat
-    p = prepare(city_store(args.db, wards, blocks))
+def figures(quick: bool, db: str | None = None) -> list[Figure]:
+    repeat = 2 if quick else 5
+    p = prepare(city_store(db, quick))
     kinds = p["areas"]["area_type"].value_counts()
     n = {"wards": kinds.get("ward", 0), "blocks": kinds.get("block", 0),
          "days": p["history"].days}
@@ -302,9 +281,18 @@ def main(argv=None) -> None:
     days = [p["last"] - dt.timedelta(days=i) for i in range(repeat)]
     server = server_side(p, days)
     chrome = browser(p, server.pop("naive_html"), repeat)
-    report(n, sizes, server, chrome, p["once_s"])
-    print(json.dumps({"sizes": sizes, "server": server, "chromium": chrome}, default=str))
+    details(n, sizes, server, chrome, p["once_s"])
+    naive_s = server["naive_s"] + chrome["naive_browser_s"]
+    worst_ms = max(chrome[f"{k}_ms"] for k in ("city", "district", "zoomed"))
+    payload, work, sent, seen, seen_all, python = planned(quick)
+    payload = dataclasses.replace(payload, baseline=f"{sizes['explore_how']}, gzipped")
+    return [payload.measured(sizes["ours_total"] / MB, sizes["explore_gz"] / MB),
+            work.measured(server["ours_s"] * 1000, server["naive_s"] * 1000),
+            sent.measured(server["ours_bytes"] / KB, server["naive_raw"] / KB),
+            seen.measured(worst_ms / 1000, naive_s),
+            seen_all.measured(chrome["all_ms"] / 1000, naive_s),
+            python.measured(chrome["python_day_ms"] / 1000, naive_s)]
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, figures, planned)

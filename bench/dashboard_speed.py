@@ -1,0 +1,175 @@
+"""The dashboard as a user meets it at city scale: cold start (`streamlit run app.py` to
+the map's polygons drawn in Debian's Chromium) and the server's peak memory after the
+map, trends, targets and schedule pages have each been shown once.
+
+    python bench/dashboard_speed.py [--quick] [--json] [--db sqlite:///city.db]
+
+Chromium is started first (a user's browser is already open), then the clock starts with
+the server process. The component cache is a fresh folder, so nothing of an earlier run
+helps. Memory is the peak resident set (VmHWM in /proc) of the server and any children.
+No goal on the page times: they are reported because first loads at city scale are slow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from common import ROOT, Figure, city_store, main, note
+
+from tests.browser_harness import free_port, launch_chromium
+
+PAGES = ("trends", "targets", "schedule")
+TIMEOUT_S = 300  # first page loads at city scale take tens of seconds: report, never cap
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+MAP_FRAME = 'iframe[src*="vxmap"]'
+
+
+def planned(quick: bool) -> list[Figure]:
+    return [Figure("cold start: streamlit run to map drawn in Chromium", "s", limit=5),
+            Figure("dashboard memory: peak RSS after 4 pages", "MiB", limit=1024),
+            *(Figure(f"page shown after the map: {p}", "s") for p in PAGES)]
+
+
+def _wait_healthy(base: str, proc: subprocess.Popen, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with status {proc.returncode}")
+        # Our own localhost health URL (S310 is about arbitrary schemes).
+        with contextlib.suppress(OSError), urllib.request.urlopen(  # noqa: S310
+                f"{base}/_stcore/health", timeout=2) as r:
+            if r.status == 200:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"streamlit did not answer {base}/_stcore/health in {TIMEOUT_S} s")
+
+
+@contextlib.contextmanager
+def dashboard(db_url: str, cache: str, log: Path):
+    """`streamlit run app.py` on a free port: (process, base URL, start time)."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": db_url, "VUNGXANH_DB": db_url,
+           "VUNGXANH_CACHE": cache, "VUNGXANH_LOG_FILE": str(log.with_suffix(".errors.log"))}
+    env.pop("VUNGXANH_TILES", None)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+           "--server.headless", "true", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(base, proc, time.monotonic() + TIMEOUT_S)
+            yield proc, base, start
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _family(pid: int) -> list[int]:
+    """The process and its descendants, from /proc (children of every thread)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def peak_rss_mib(pid: int) -> float:
+    """Summed VmHWM (each process's peak resident set) of `pid` and its children."""
+    total_kb = 0
+    for p in _family(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total_kb += int(line.split()[1])
+    return total_kb / 1024
+
+
+def _errors(page):
+    """An uncaught exception, or app.py's message with an incident reference (Vietnamese)."""
+    return page.locator('[data-testid="stException"]').or_(page.get_by_text("Mã tham chiếu:"))
+
+
+def _report_error(page, path: str) -> str:
+    shot = Path(tempfile.gettempdir()) / f"vungxanh-bench-{path or 'map'}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    return (f"the {path or 'map'} page shows an error: "
+            f"{_errors(page).first.inner_text()[:200]!r} (screenshot {shot})")
+
+
+def map_drawn(page) -> None:
+    """Wait for the map's ward polygons; raise at once if the page shows an error."""
+    page.locator(MAP_FRAME).or_(_errors(page)).first.wait_for(state="attached")
+    if _errors(page).count():
+        raise RuntimeError(_report_error(page, ""))
+    frame = page.wait_for_selector(MAP_FRAME).content_frame()
+    frame.wait_for_selector("path.vx-ward", state="attached")
+
+
+def show(page, base: str, path: str) -> float:
+    """Seconds from asking for a page to its script run ended (errors go to stderr)."""
+    t0 = time.perf_counter()
+    page.goto(f"{base}/{path}")
+    page.wait_for_selector(READY, state="attached")
+    took = time.perf_counter() - t0
+    if _errors(page).count():
+        note(f"dashboard: {_report_error(page, path)}")
+    return took
+
+
+def measure(url: str, log: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as cache:
+        chromium = launch_chromium(pw)
+        page = chromium.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(TIMEOUT_S * 1000)
+        with dashboard(url, cache, log) as (proc, base, start):
+            healthy = time.perf_counter() - start
+            page.goto(base)
+            map_drawn(page)
+            out = {"cold_s": time.perf_counter() - start, "healthy_s": healthy,
+                   "steps": [("map", peak_rss_mib(proc.pid))]}
+            for p in PAGES:  # the peak after each page says which page costs memory
+                out[p] = show(page, base, p)
+                out["steps"].append((p, peak_rss_mib(proc.pid)))
+            out["rss_mib"] = peak_rss_mib(proc.pid)
+        chromium.close()
+    return out
+
+
+def figures(quick: bool, db: str | None = None) -> list[Figure]:
+    store = city_store(db, quick)
+    url = store.url
+    counts = store.table_counts()
+    store.dispose()
+    log = Path(tempfile.gettempdir()) / "vungxanh-bench-streamlit.log"
+    m = measure(url, log)
+    note(f"dashboard: {counts['wards']} wards, {counts['blocks']} blocks, "
+         f"{counts['zone_reports']:,} reports; server healthy after {m['healthy_s']:.1f} s, "
+         f"map drawn after {m['cold_s']:.1f} s; "
+         + ", ".join(f"{p} {m[p]:.1f} s" for p in PAGES)
+         + "; peak RSS after " + ", ".join(f"{p} {mib:,.0f}" for p, mib in m["steps"])
+         + f" MiB (server logs: {log}, "
+         f"{log.with_suffix('.errors.log')})")
+    cold, rss, *pages = planned(quick)
+    return [cold.measured(m["cold_s"]), rss.measured(m["rss_mib"]),
+            *(f.measured(m[p]) for f, p in zip(pages, PAGES, strict=True))]
+
+
+if __name__ == "__main__":
+    main(__doc__, figures, planned)
