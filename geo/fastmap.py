@@ -253,8 +253,15 @@ def day_frame(history: MapHistory, areas: pd.DataFrame, date: dt.date,
 def search_texts(areas: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """What a search looks in, folded (no diacritics, đ → d, lower case): a ward's name
     and code; a block's name and code with its ward's."""
-    ward = (areas["ward_name"].fillna("") + " " + areas["ward_code"]).map(fold)
-    block = (areas["block_name"].fillna("") + " " + areas["block_code"].fillna("")).map(fold)
+    def folded(col: str) -> pd.Series:  # names repeat (Tổ dân phố 1…): fold each once
+        codes, distinct = pd.factorize(areas[col].fillna("").astype(str))
+        return pd.Series(np.array([fold(x) for x in distinct], dtype=object)[codes]
+                         if len(distinct) else np.full(len(codes), "", dtype=object),
+                         index=areas.index, dtype=object)
+
+    # fold works character by character, so folding the parts is folding the whole.
+    ward = folded("ward_name") + " " + folded("ward_code")
+    block = folded("block_name") + " " + folded("block_code")
     return ward, block + " " + ward
 
 
