@@ -62,9 +62,9 @@ class Pack:
         if new:
             at.update((code, len(self.blocks) + k) for k, code in enumerate(new))
             self.blocks += new
-            grow = ((0, len(new)), (0, 0))
-            self.level = np.pad(self.level, grow)
-            self.counts = {k: np.pad(v, grow, constant_values=-1)
+            shape = (len(new), self.level.shape[1])
+            self.level = np.concatenate([self.level, np.zeros(shape, dtype=np.int8)])
+            self.counts = {k: np.concatenate([v, np.full(shape, -1, dtype=np.int32)])
                            for k, v in self.counts.items()}
         return np.fromiter((at[code] for code in blocks.tolist()), dtype=np.intp,
                            count=len(blocks))
