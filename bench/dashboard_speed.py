@@ -18,11 +18,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from common import ROOT, Figure, city_store, main, note
 
+from tests.browser_harness import _wait_healthy as wait_healthy
 from tests.browser_harness import free_port, launch_chromium
 
 PAGES = ("trends", "targets", "schedule")
@@ -35,19 +35,6 @@ def planned(quick: bool) -> list[Figure]:
     return [Figure("cold start: streamlit run to map drawn in Chromium", "s", limit=5),
             Figure("dashboard memory: peak RSS after 4 pages", "MiB", limit=1024),
             *(Figure(f"page shown after the map: {p}", "s") for p in PAGES)]
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with status {proc.returncode}")
-        # Our own localhost health URL (S310 is about arbitrary schemes).
-        with contextlib.suppress(OSError), urllib.request.urlopen(  # noqa: S310
-                f"{base}/_stcore/health", timeout=2) as r:
-            if r.status == 200:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"streamlit did not answer {base}/_stcore/health in {TIMEOUT_S} s")
 
 
 @contextlib.contextmanager
@@ -65,7 +52,7 @@ def dashboard(db_url: str, cache: str, log: Path):
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_healthy(base, proc, time.monotonic() + TIMEOUT_S)
+            wait_healthy(base, proc, TIMEOUT_S)
             yield proc, base, start
         finally:
             proc.terminate()

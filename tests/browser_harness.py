@@ -92,7 +92,7 @@ def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float) -> None:
                 f"{base}/_stcore/health", timeout=2) as r:
             if r.status == 200:
                 return
-        time.sleep(0.3)
+        time.sleep(0.1)
     raise TimeoutError(f"streamlit did not answer {base}/_stcore/health in {timeout:.0f} s")
 
 
