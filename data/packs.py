@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, delete, select, tuple_
 
-from data.schema import REPORT_FIELDS, report_packs, zone_reports
+from data.schema import REPORT_FIELDS, as_date, report_packs, zone_reports
 from zones.effective import rank_of_levels
 
 FORMAT = 1
@@ -83,8 +83,8 @@ class Pack:
             self.counts[name][r, d] = cells.counts[name]
         days = self.level.shape[1]
         if self.notes:  # a value without a note clears the note the cell had
-            written = r * days + d
-            gone = [key for key in self.notes if key[0] * days + key[1] in set(written.tolist())]
+            written = set((r * days + d).tolist())
+            gone = [key for key in self.notes if key[0] * days + key[1] in written]
             for key in gone:
                 del self.notes[key]
         for k in np.flatnonzero(cells.has_note):
@@ -123,7 +123,7 @@ class Pack:
         if r.format != FORMAT:
             raise ValueError(f"report pack {r.ward_code}/{r.month} has format {r.format}: "
                              f"expected {FORMAT}; run `python cli.py repack`")
-        month = _as_date(r.month)
+        month = as_date(r.month)
         blocks = r.blocks.split("\n")
         days = calendar.monthrange(month.year, month.month)[1]
         raw = zlib.decompress(r.cells)
@@ -138,10 +138,6 @@ class Pack:
         text = r.notes if notes else None
         return cls(r.ward_code, month, blocks, r.legend.split(",") if r.legend else [],
                    level, counts, {(i, j): t for i, j, t in json.loads(text or "[]")})
-
-
-def _as_date(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 @dataclass
@@ -188,7 +184,7 @@ def patch(c: Connection, rows: pd.DataFrame) -> None:
     for chunk in range(0, len(keys), 500):
         q = select(report_packs).where(
             tuple_(report_packs.c.ward_code, report_packs.c.month).in_(keys[chunk:chunk + 500]))
-        packs.update({(r.ward_code, _as_date(r.month)): Pack.from_record(r)
+        packs.update({(r.ward_code, as_date(r.month)): Pack.from_record(r)
                       for r in c.execute(q)})
     for key, part in zip(keys, np.split(order, starts[1:]), strict=True):
         packs.setdefault(key, Pack(*key)).put(cells[part])
@@ -198,7 +194,7 @@ def patch(c: Connection, rows: pd.DataFrame) -> None:
     c.execute(report_packs.insert(), [packs[k].record() for k in keys])
 
 
-def rebuild(c: Connection, chunk_rows: int = 500_000) -> int:
+def rebuild(c: Connection) -> int:
     """Build every pack again from `zone_reports` (a month of wards at a time); returns
     the number of reports packed."""
     c.execute(delete(report_packs))
@@ -206,8 +202,8 @@ def rebuild(c: Connection, chunk_rows: int = 500_000) -> int:
     bounds = c.execute(select(zone_reports.c.date).order_by(zone_reports.c.date).limit(1)).first()
     if bounds is None:
         return 0
-    month = month_of(_as_date(bounds[0]))
-    last = _as_date(c.execute(select(zone_reports.c.date)
+    month = month_of(as_date(bounds[0]))
+    last = as_date(c.execute(select(zone_reports.c.date)
                               .order_by(zone_reports.c.date.desc()).limit(1)).scalar_one())
     while month <= last:
         nxt = (month + dt.timedelta(days=32)).replace(day=1)
@@ -215,7 +211,7 @@ def rebuild(c: Connection, chunk_rows: int = 500_000) -> int:
             zone_reports.c.date >= month, zone_reports.c.date < nxt)
         rows = pd.DataFrame(c.execute(q).all(), columns=COLUMNS)
         if len(rows):
-            rows["date"] = [_as_date(d) for d in rows["date"]]
+            rows["date"] = [as_date(d) for d in rows["date"]]
             patch(c, rows)
         done += len(rows)
         month = nxt
@@ -290,7 +286,7 @@ def notes(c: Connection) -> pd.DataFrame:
     q = select(*[report_packs.c[k] for k in cols]).where(report_packs.c.notes.is_not(None))
     out = []
     for r in c.execute(q):
-        blocks, month = r.blocks.split("\n"), _as_date(r.month)
+        blocks, month = r.blocks.split("\n"), as_date(r.month)
         out += [(r.ward_code, blocks[i], month + dt.timedelta(days=j), text)
                 for i, j, text in json.loads(r.notes)]
     df = pd.DataFrame(out, columns=["ward_code", "block_code", "date", "note"])

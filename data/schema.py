@@ -8,6 +8,8 @@ Geometries are WKB in EPSG:4326 (PostGIS is not required: see README).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -26,6 +28,11 @@ from sqlalchemy import (
 )
 
 WARD_ROW = ""  # block_code of a report about the whole ward
+
+
+def as_date(value) -> dt.date:
+    """A Date column's value as datetime.date (SQLite may hand back ISO text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 metadata = MetaData()
 

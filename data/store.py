@@ -22,6 +22,7 @@ from data.schema import (
     ALL_TABLES,
     REPORT_FIELDS,
     WARD_ROW,
+    as_date,
     audit_log,
     blocks,
     districts,
@@ -274,7 +275,7 @@ class Store:
     def reports_by_row(self, date_from: dt.date | None = None,
                        date_to: dt.date | None = None) -> pd.DataFrame:
         """`reports` read row by row from zone_reports: slow, the reference the packs are
-        checked against (tests, `repack --check`)."""
+        checked against (tests, `repack`)."""
         q = select(*[zone_reports.c[f] for f in REPORT_FIELDS], zone_reports.c.upload_id)
         if date_from is not None:
             q = q.where(zone_reports.c.date >= date_from)
@@ -333,7 +334,7 @@ class Store:
         with self.engine.connect() as c:
             lo = c.execute(select(func.min(zone_reports.c.date))).scalar_one()
             hi = c.execute(select(func.max(zone_reports.c.date))).scalar_one()
-        return None if lo is None else (_as_date(lo), _as_date(hi))
+        return None if lo is None else (as_date(lo), as_date(hi))
 
     def count(self, table_name: str) -> int:
         """Rows of one table (table_counts counts every table, millions of rows)."""
@@ -376,10 +377,6 @@ class _NoopCtx:
 
     def __exit__(self, *exc):
         return False
-
-
-def _as_date(v) -> dt.date:
-    return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10])
 
 
 def _typed_reports(df: pd.DataFrame) -> pd.DataFrame:
@@ -508,7 +505,7 @@ def _existing_reports(c: Connection, rows: pd.DataFrame) -> dict:
                             zone_reports.c.ward_code.in_(ward_codes))
     for r in c.execute(q).mappings():
         rec = dict(r)
-        rec["date"] = _as_date(rec["date"])
+        rec["date"] = as_date(rec["date"])
         out[(rec["ward_code"], rec["block_code"], rec["date"])] = rec
     return out
 

@@ -184,7 +184,7 @@ def ward_count_grids(own: dict[str, np.ndarray], sent: np.ndarray, idx: AreaInde
     owner = out_row[idx.ward_row[blocks]]
     blocks, owner = blocks[owner >= 0], owner[owner >= 0]
     cell = (owner[:, None] * n_days + np.arange(n_days))[sent[blocks]]
-    from_blocks = np.bincount(cell, minlength=size).reshape(-1, n_days) > 0
+    from_blocks = block_reported(idx, sent)[rows]
     out = {}
     for field, grid in own.items():
         value = grid[blocks][sent[blocks]]
