@@ -25,7 +25,7 @@ from zones.round_grids import derived_rounds
 from zones.schedule import SchedulePlan, plan_schedule
 from zones.targets import GreenTarget, TargetProgress, history_window, target_progress
 from zones.transitions import area_transitions, transitions_window
-from zones.trends import Trends, combine_trends, trend_of_grids
+from zones.trends import Trends, trends_of_tallies, ward_groups
 
 COUNT_COLUMNS = ["date", "ward_code", "block_code", "new_cases", "tests_done"]
 
@@ -46,20 +46,14 @@ def history_between(store: Store, start: dt.date, end: dt.date, policy: Policy,
     return effective_history_of_own(areas, own, first, start, end, policy)
 
 
-def _chunks(start: dt.date, end: dt.date, days: int):
-    while start <= end:
-        stop = min(end, start + dt.timedelta(days=days - 1))
-        yield start, stop
-        start = stop + dt.timedelta(days=1)
-
-
 def trends_between(store: Store, start: dt.date, end: dt.date, policy: Policy, *,
                    district: str | None = None, by: str = "district_code",
-                   chunk_days: int = 184, areas: pd.DataFrame | None = None) -> Trends:
+                   areas: pd.DataFrame | None = None) -> Trends:
     """Areas and population per level, cases and tests, per day and group.
 
-    Reads the reports as grids (data.packs), half a year at a time, so a long range never
-    holds all history. `areas`: Store.areas(), if the caller holds it already.
+    Adds up each ward's tallies, which the store keeps by ward and month and computes
+    again only where its reports, areas or the policy changed (data.trend_packs).
+    `areas`: Store.areas(), if the caller holds it already.
     """
     if end < start:
         raise ValueError(f"trends: --to {end} is before --from {start}")
@@ -68,17 +62,9 @@ def trends_between(store: Store, start: dt.date, end: dt.date, policy: Policy, *
         if district not in set(areas["district_code"]):
             raise ValueError(f"unknown district code {district!r}")
         areas = areas[areas["district_code"] == district]
-    keys = area_keys(areas)
-    wards = sorted(set(areas["ward_code"])) if district else None
-    lead = policy.carry_forward_days
-    parts = []
-    for lo, hi in _chunks(start, end, chunk_days):
-        first = lo - dt.timedelta(days=lead)
-        own_rank, own, sent = store.report_grids(keys, first, hi, wards)
-        rank = effective_rank_history(areas, own_rank, first, lo, hi, policy)
-        parts.append(trend_of_grids(rank, {k: v[:, lead:] for k, v in own.items()},
-                                    sent[:, lead:], areas, lo, by=by))
-    return combine_trends(parts)
+    wards, levels, counts = store.ward_tallies(areas, start, end, policy)
+    group, names = ward_groups(areas, by, wards)
+    return trends_of_tallies(levels, counts, group, names, start, by)
 
 
 def targets_as_of(store: Store, as_of: dt.date, policy: Policy,

@@ -240,22 +240,39 @@ def read(c: Connection, date_from: dt.date | None = None, date_to: dt.date | Non
     return frame
 
 
+GRID_COLUMNS = ("ward_code", "month", "format", "blocks", "legend", "cells")  # not uploads
+
+
+def grid_records(c: Connection, first_month: dt.date, last_month: dt.date,
+                 ward_codes: list[str] | None = None) -> list:
+    """The report_packs rows (GRID_COLUMNS) of the months first_month…last_month (first
+    days), of `ward_codes` only if given: what `grids_of` decodes."""
+    q = select(*[report_packs.c[k] for k in GRID_COLUMNS]).where(
+        report_packs.c.month >= first_month, report_packs.c.month <= last_month)
+    if ward_codes is not None:
+        q = q.where(report_packs.c.ward_code.in_(list(ward_codes)))
+    return c.execute(q).all()
+
+
 def grids(c: Connection, keys: pd.MultiIndex, first_day: dt.date, last_day: dt.date,
           ward_codes: list[str] | None = None) -> tuple[np.ndarray, dict, np.ndarray]:
     """The reports of the areas `keys` (ward_code, block_code) on every day
     first_day…last_day as grids [area, day]: own level rank (zones.effective.RANKED; 0 no
     report), new_cases and tests_done (float, NaN blank) and where a report was sent.
     Reports of areas not in `keys` are left out. No row-by-row step: the fast path."""
+    records = grid_records(c, month_of(first_day), month_of(last_day), ward_codes)
+    return grids_of(records, keys, first_day, last_day)
+
+
+def grids_of(records, keys: pd.MultiIndex, first_day: dt.date,
+             last_day: dt.date) -> tuple[np.ndarray, dict, np.ndarray]:
+    """`grids` from report_packs rows already read (`grid_records`); rows outside the
+    days or about other areas are ignored."""
     n_days = (last_day - first_day).days + 1
     rank = np.zeros((len(keys), n_days), dtype=np.int8)
     counts = {name: np.full(rank.shape, np.nan) for name in ("new_cases", "tests_done")}
-    cols = ("ward_code", "month", "format", "blocks", "legend", "cells")  # not uploads
-    q = select(*[report_packs.c[k] for k in cols]).where(
-        report_packs.c.month >= month_of(first_day), report_packs.c.month <= month_of(last_day))
-    if ward_codes is not None:
-        q = q.where(report_packs.c.ward_code.in_(list(ward_codes)))
     found = [Pack.from_record(r, writable=False, notes=False, uploads=False)
-             for r in c.execute(q)]
+             for r in records]
     if not found:
         return rank, counts, rank > 0
     at = keys.get_indexer(pd.MultiIndex.from_arrays([

@@ -187,5 +187,17 @@ report_packs = Table(
     Index("ix_report_packs_month", "month"),
 )
 
+# Trend tallies by ward and month (data.trend_packs): derived from report_packs, each row
+# under the key of what it was computed from, recomputed on read when that changed.
+trend_packs = Table(
+    "trend_packs",
+    metadata,
+    Column("ward_code", String(8), nullable=False),
+    Column("month", Date, nullable=False),  # first day of the month
+    Column("key", String(64), nullable=False),  # hash of policy, areas and report packs
+    Column("data", LargeBinary, nullable=False),  # zlib: float64 tallies and counts
+    PrimaryKeyConstraint("ward_code", "month", name="pk_trend_packs"),
+)
+
 ALL_TABLES = (provinces, districts, wards, blocks, uploads, zone_reports, zone_report_history,
-              testing_rounds, users, audit_log, report_packs)
+              testing_rounds, users, audit_log, report_packs, trend_packs)

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, bindparam, create_engine, event, func, select, te
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from data import audit, packs
+from data import audit, packs, trend_packs
 from data.schema import (
     ALL_TABLES,
     REPORT_FIELDS,
@@ -266,6 +266,11 @@ class Store:
         """Reports as grids [area, day] for the areas `keys`: see data.packs.grids."""
         with self.engine.connect() as c:
             return packs.grids(c, keys, first_day, last_day, ward_codes)
+
+    def ward_tallies(self, areas: pd.DataFrame, start: dt.date, end: dt.date, policy):
+        """Trend tallies of each ward code of `areas` on start…end: see
+        data.trend_packs.tallies."""
+        return trend_packs.tallies(self.engine, areas, start, end, policy)
 
     def notes(self) -> pd.DataFrame:
         """Every stored report note (ward_code, block_code, date, note)."""

@@ -73,6 +73,10 @@ def test_a_failed_group_still_prints_its_figures(tmp_path):
     missing = f"sqlite:///{tmp_path}/no/such/folder/city.db"
     figures = _lines(str(BENCH / "run.py"), "--quick", "--json", "--only", "trends",
                      "--db", missing, "--boundaries", str(tmp_path / "none.geojson"))
-    assert [f["metric"] for f in figures] == ["trends, whole history, all districts"]
-    _check(figures[0])
-    assert figures[0]["value"] is None and figures[0]["met"] is False
+    assert [f["metric"] for f in figures] == ["trends, whole history, all districts",
+                                               "trends, first view with no tallies kept",
+                                               "trends, first view after the last month "
+                                               "changed"]
+    for fig in figures:
+        _check(fig)
+        assert fig["value"] is None and fig["met"] is False

@@ -278,21 +278,42 @@ def _groups(areas: pd.DataFrame, by: str) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(uniques)
 
 
-def _count_trends(own, sent, idx, group, names, start, n_days, by) -> pd.DataFrame:
+def _count_sums(own, sent, idx: AreaIndex, group: np.ndarray,
+                n_groups: int) -> dict[str, np.ndarray]:
+    """new_cases, tests_done and wards_reporting of each group on each day: [group, day],
+    summed over its wards' figures (`ward_count_grids`)."""
+    n_days = sent.shape[1]
     rows = np.flatnonzero(idx.is_ward & (group >= 0))
     grids = ward_count_grids(own, sent, idx, rows)
     cell = (group[rows][:, None] * n_days + np.arange(n_days)).ravel()
-    size = len(names) * n_days
 
-    def by_day(weights: np.ndarray) -> np.ndarray:  # [group, day] sums, day-major
-        sums = np.bincount(cell, weights=weights.ravel(), minlength=size)
-        return sums.reshape(len(names), n_days).T.ravel().round().astype(np.int64)
+    def by_group(weights: np.ndarray) -> np.ndarray:
+        sums = np.bincount(cell, weights=weights.ravel(), minlength=n_groups * n_days)
+        return sums.reshape(n_groups, n_days)
 
-    out = {field: by_day(np.nan_to_num(grids[field])) for field in COUNT_FIELDS}
-    out["wards_reporting"] = by_day(~np.isnan(grids["new_cases"]))
-    dates = np.array([start + dt.timedelta(days=i) for i in range(n_days)], dtype=object)
-    return pd.DataFrame({"date": np.repeat(dates, len(names)),
-                         by: np.tile(names.to_numpy(object), n_days), **out})
+    out = {field: by_group(np.nan_to_num(grids[field])) for field in COUNT_FIELDS}
+    out["wards_reporting"] = by_group(~np.isnan(grids["new_cases"]))
+    return out
+
+
+def _frames(t: np.ndarray, sums: dict[str, np.ndarray], names: pd.Index, start: dt.date,
+            by: str) -> Trends:
+    """Trends of the tallies t [group, day, level, unit] and the count sums [group, day]
+    of the groups `names`, days from `start`."""
+    n_g, n_d, n_l = t.shape[:3]
+    t = t.transpose(1, 0, 2, 3)  # [day, group, level, unit]
+    dates = np.array([start + dt.timedelta(days=i) for i in range(n_d)], dtype=object)
+    group_names = names.to_numpy(object)
+    levels = pd.DataFrame({
+        "date": np.repeat(dates, n_g * n_l),
+        by: np.tile(np.repeat(group_names, n_l), n_d),
+        "level": np.tile(np.asarray(LEVEL_ORDER, dtype=object), n_d * n_g),
+        **{u: t[..., i].ravel().round().astype(np.int64) for i, u in enumerate(UNITS)},
+    })
+    counts = pd.DataFrame({"date": np.repeat(dates, n_g), by: np.tile(group_names, n_d),
+                           **{k: v.T.ravel().round().astype(np.int64)
+                              for k, v in sums.items()}})
+    return Trends(by, levels, counts)
 
 
 def trend_chunk(history: pd.DataFrame, counts: pd.DataFrame | None, areas: pd.DataFrame,
@@ -319,17 +340,58 @@ def trend_of_grids(rank: np.ndarray, own: dict[str, np.ndarray], sent: np.ndarra
 def _trends(grid: LevelGrid, own, sent, idx: AreaIndex, areas: pd.DataFrame,
             by: str) -> Trends:
     group, names = _groups(areas, by)
-    start = grid.start
-    t = tally(grid, idx, group, len(names)).transpose(1, 0, 2, 3)  # [day, group, level]
-    n_d, n_g, n_l = t.shape[:3]
-    dates = np.array(grid.dates(), dtype=object)
-    levels = pd.DataFrame({
-        "date": np.repeat(dates, n_g * n_l),
-        by: np.tile(np.repeat(names.to_numpy(object), n_l), n_d),
-        "level": np.tile(np.asarray(LEVEL_ORDER, dtype=object), n_d * n_g),
-        **{u: t[..., i].ravel().round().astype(np.int64) for i, u in enumerate(UNITS)},
-    })
-    return Trends(by, levels, _count_trends(own, sent, idx, group, names, start, n_d, by))
+    t = tally(grid, idx, group, len(names))
+    return _frames(t, _count_sums(own, sent, idx, group, len(names)), names, grid.start, by)
+
+
+def ward_tallies(rank: np.ndarray, own: dict[str, np.ndarray], sent: np.ndarray,
+                 areas: pd.DataFrame) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """The tallies of each ward code of `areas` (its ward and its blocks) from grids as
+    `trend_of_grids` takes them: (ward codes, sorted; wards, blocks and people at each
+    level [ward, day, level, unit]; the ward's new_cases and tests_done [ward, day,
+    field], NaN where blank). A ward's tallies depend on its own areas and reports only,
+    so they can be kept and added up into any grouping by `trends_of_tallies`."""
+    idx = AreaIndex.of(areas)
+    group, names = _groups(areas, "ward_code")
+    t = tally(LevelGrid(dt.date.min, rank), idx, group, len(names))
+    rows = np.flatnonzero(idx.is_ward)
+    figures = ward_count_grids(own, sent, idx, rows)
+    counts = np.full((len(names), rank.shape[1], len(COUNT_FIELDS)), np.nan)
+    for k, field in enumerate(COUNT_FIELDS):
+        counts[group[rows], :, k] = figures[field]
+    return names, t, counts
+
+
+def ward_groups(areas: pd.DataFrame, by: str, wards: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """The group (column `by`) of each ward code in `wards` as an index into the group
+    names returned (-1: a ward code with no area); ValueError if a ward's areas lie in
+    two groups, as its tallies could then not be added up whole."""
+    group, names = _groups(areas, by)
+    ward = pd.Index(wards).get_indexer(areas["ward_code"].astype(str))
+    group = group[ward >= 0]
+    ward = ward[ward >= 0]
+    out = np.full(len(wards), -1)
+    out[ward] = group
+    split = ward[out[ward] != group]
+    if len(split):
+        raise ValueError(f"areas of ward {wards[split[0]]!r} lie in more than one {by}")
+    return out, names
+
+
+def trends_of_tallies(levels: np.ndarray, counts: np.ndarray, ward_group: np.ndarray,
+                      names: pd.Index, start: dt.date, by: str) -> Trends:
+    """Trends from `ward_tallies` (days from `start`) added up by group: ward_group[i] is
+    the group (index into `names`, named after column `by`) of ward i, -1 to leave it
+    out."""
+    n_w = counts.shape[0]
+    member = np.zeros((len(names), n_w))
+    inside = np.flatnonzero(ward_group >= 0)
+    member[ward_group[inside], inside] = 1.0
+    t = (member @ levels.reshape(n_w, -1)).reshape(len(names), *levels.shape[1:])
+    sums = {field: member @ np.nan_to_num(counts[..., k])
+            for k, field in enumerate(COUNT_FIELDS)}
+    sums["wards_reporting"] = member @ (~np.isnan(counts[..., 0])).astype(float)
+    return _frames(t, sums, names, start, by)
 
 
 def combine_trends(parts: Iterable[Trends]) -> Trends:
