@@ -8,6 +8,7 @@ unexpected error in a page shows the user a reference id; its traceback goes to 
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 
@@ -16,33 +17,23 @@ import streamlit as st
 from data.audit import incident
 from i18n import DEFAULT_LANGUAGE
 from i18n import t as tr
-from ui import (
-    auth_gate,
-    common,
-    history_page,
-    map_page,
-    report_form,
-    reports_page,
-    schedule_page,
-    table_page,
-    targets_page,
-    trends_page,
-    upload_page,
-)
+from ui import auth_gate, common
 
-# (section, url path, module, action it needs): the url path is also the page's catalogue
-# key (pages.nav.<path>); the action is data.auth's, as in cli.NEEDS ("read": anyone,
-# signed in or not). The first page is the default, served at the root URL.
+# (section, url path, module in ui/, action it needs): the url path is also the page's
+# catalogue key (pages.nav.<path>); the action is data.auth's, as in cli.NEEDS ("read":
+# anyone, signed in or not). The first page is the default, served at the root URL. A
+# page's module is imported when the page is first shown, so the map does not wait for
+# the charting, spreadsheet and report libraries of the other pages.
 PAGES = [
-    ("monitor", "map", map_page, "read"),
-    ("monitor", "table", table_page, "read"),
-    ("monitor", "trends", trends_page, "read"),
-    ("monitor", "targets", targets_page, "read"),
-    ("report", "upload", upload_page, "upload"),
-    ("report", "report", report_form, "upload"),
-    ("report", "history", history_page, "read"),
-    ("report", "periodic", reports_page, "read"),
-    ("testing", "schedule", schedule_page, "read"),  # its downloads and marks check more
+    ("monitor", "map", "map_page", "read"),
+    ("monitor", "table", "table_page", "read"),
+    ("monitor", "trends", "trends_page", "read"),
+    ("monitor", "targets", "targets_page", "read"),
+    ("report", "upload", "upload_page", "upload"),
+    ("report", "report", "report_form", "upload"),
+    ("report", "history", "history_page", "read"),
+    ("report", "periodic", "reports_page", "read"),
+    ("testing", "schedule", "schedule_page", "read"),  # its downloads and marks check more
 ]
 
 
@@ -66,10 +57,10 @@ def guarded(run, lang: str) -> None:
 
 def navigation(store, lang: str) -> dict[str, list[st.Page]]:
     """The pages by section, titled in `lang`."""
-    def page(path: str, module, need: str) -> st.Page:
+    def page(path: str, module: str, need: str) -> st.Page:
         def run() -> None:
             if auth_gate.require(store, need, lang):
-                module.render(store, lang)
+                importlib.import_module(f"ui.{module}").render(store, lang)
 
         return st.Page(lambda: guarded(run, lang), title=tr(f"pages.nav.{path}", lang),
                        url_path=path, default=path == PAGES[0][1])

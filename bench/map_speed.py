@@ -37,7 +37,9 @@ from data.policy_file import load_policy
 from data.store import Store
 from geo import fastmap
 from geo.assets import build_component, write_content
-from geo.mapbuild import build_level_map, level_summary, pattern_defs, render_html
+from geo.geometry_file import area_geometries
+from geo.labels import level_summary, pattern_defs
+from geo.mapbuild import build_level_map, render_html
 from tests.browser_harness import launch_chromium
 from ui.components.vxmap import SOURCE_DIR, component_text, level_table
 from zones.effective import effective_levels
@@ -65,10 +67,12 @@ def prepare(store: Store) -> dict:
     areas, reports = store.areas(), store.reports()
     first, last = store.date_range()
     policy = load_policy()
-    geoms = fastmap.area_geometries(areas, store.geometries("ward"), store.geometries("block"))
+    geoms = area_geometries(areas, store.geometries("ward"), store.geometries("block"))
     t_hist, history = timed(fastmap.map_history, areas, reports, first, last, policy)
     t_base, base = timed(fastmap.base_payload, areas, geoms, reports, first)
-    files = {"base": fastmap.pack_json(base), "levels": fastmap.pack_levels(history),
+    names = fastmap.names_payload(areas, reports, first)  # the page's two files of `base`
+    files = {"geometry": fastmap.pack_json({k: v for k, v in base.items() if k not in names}),
+             "base": fastmap.pack_json(names), "levels": fastmap.pack_levels(history),
              "details": fastmap.pack_details(history)}
     return {"areas": areas, "reports": reports, "policy": policy, "geoms": geoms, "base": base,
             "history": history, "files": files, "last": last, "once_s": t_hist + t_base}
@@ -117,8 +121,7 @@ def payload_sizes(p: dict) -> dict:
     gdf["level_since"] = gdf["level_since"].astype(str)  # as explore() writes dates
     html, how = explore_html(gdf)
     ours = {k: len(v) for k, v in p["files"].items()}
-    ours["geometry_only"] = len(fastmap.pack_json({k: p["base"][k] for k in ("geom", "pt")}))
-    return {"ours_bytes": ours, "ours_total": ours["base"] + ours["levels"] + ours["details"],
+    return {"ours_bytes": ours, "ours_total": sum(ours.values()),
             "explore_how": how,
             "explore_raw": len(html), "explore_gz": len(gzip.compress(html, 6))}
 
@@ -253,9 +256,9 @@ def details(n: dict, sizes: dict, server: dict, chrome: dict, once_s: float) -> 
     o = sizes["ours_bytes"]
     note(f"map: {n['wards']} wards, {n['blocks']} blocks, {n['days']} days; grids and files "
          f"built once per data version in {once_s:.1f} s\n"
-         f"map: sent once {sizes['ours_total'] / KB:,.0f} KB (base {o['base'] / KB:,.0f} KB, "
-         f"of which polygons {o['geometry_only'] / KB:,.0f} KB; levels of every day "
-         f"{o['levels'] / KB:,.0f} KB; details {o['details'] / KB:,.0f} KB) against "
+         f"map: sent once {sizes['ours_total'] / KB:,.0f} KB (polygons "
+         f"{o['geometry'] / KB:,.0f} KB, names and notes {o['base'] / KB:,.0f} KB; levels of "
+         f"every day {o['levels'] / KB:,.0f} KB; details {o['details'] / KB:,.0f} KB) against "
          f"{sizes['explore_how']} {sizes['explore_raw'] / KB:,.0f} KB, gzipped "
          f"{sizes['explore_gz'] / KB:,.0f} KB (one day, no details)\n"
          f"map: per date {server['ours_s'] * 1000:.1f} ms, {server['ours_bytes'] / KB:.1f} KB "

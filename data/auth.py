@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -31,9 +32,14 @@ ACTIONS = {
 }
 _NAME = re.compile(r"[A-Za-z0-9_.@+-]{1,64}")  # also an OpenID Connect e-mail address
 _HASHER = PasswordHasher()  # argon2id with the library's current parameters and salt
-# Verified against when the user does not exist, so a wrong name costs as long as a
-# wrong password and timing does not tell which names exist.
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so a wrong name costs as long as a
+    wrong password and timing does not tell which names exist. Made on first use: hashing
+    is slow on purpose, and a dashboard without accounts never needs it."""
+    return _HASHER.hash("not a password of anyone")
 
 
 class AuthError(ValueError):
@@ -90,7 +96,7 @@ def authenticate(store, name: str, password: str) -> User | None:
     with store.engine.connect() as c:
         row = c.execute(select(users).where(users.c.name == name)).first()
     try:
-        _HASHER.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
+        _HASHER.verify(row.password_hash if row is not None else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if row is None or row.disabled:

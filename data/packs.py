@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import json
 import zlib
 from dataclasses import dataclass, field
@@ -252,6 +253,28 @@ def grid_records(c: Connection, first_month: dt.date, last_month: dt.date,
     if ward_codes is not None:
         q = q.where(report_packs.c.ward_code.in_(list(ward_codes)))
     return c.execute(q).all()
+
+
+def pack_digest(r, *, notes: bool = False) -> bytes:
+    """Hash of a report_packs row's levels and counts (and notes, if asked): equal
+    hashes, equal reports."""
+    h = hashlib.blake2b(f"{r.format}\n{r.blocks}\n{r.legend}\n".encode(), digest_size=16)
+    h.update(r.cells)
+    if notes:
+        h.update(b"\x00" + (r.notes or "").encode())
+    return h.digest()
+
+
+def digest(c: Connection, first_month: dt.date, last_month: dt.date) -> bytes:
+    """Hash of every report of the months first_month…last_month (first days): levels,
+    counts and notes, read without decoding a pack."""
+    q = select(*[report_packs.c[k] for k in (*GRID_COLUMNS, "notes")]).where(
+        report_packs.c.month >= first_month, report_packs.c.month <= last_month,
+    ).order_by(report_packs.c.ward_code, report_packs.c.month)
+    h = hashlib.blake2b(digest_size=16)
+    for r in c.execute(q):
+        h.update(f"{r.ward_code}/{as_date(r.month)}".encode() + pack_digest(r, notes=True))
+    return h.digest()
 
 
 def grids(c: Connection, keys: pd.MultiIndex, first_day: dt.date, last_day: dt.date,

@@ -199,5 +199,16 @@ trend_packs = Table(
     PrimaryKeyConstraint("ward_code", "month", name="pk_trend_packs"),
 )
 
+# Files derived from the store and slow to make, one per kind (data.derived): e.g. the
+# map's simplified, encoded polygons, under the hash of the geometries they came from.
+derived_files = Table(
+    "derived_files",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("key", String(64), nullable=False),  # hash of what the file was made from
+    Column("data", LargeBinary, nullable=False),
+    Column("meta", Text, nullable=False),  # JSON: what the reader needs beside the file
+)
+
 ALL_TABLES = (provinces, districts, wards, blocks, uploads, zone_reports, zone_report_history,
-              testing_rounds, users, audit_log, report_packs, trend_packs)
+              testing_rounds, users, audit_log, report_packs, trend_packs, derived_files)

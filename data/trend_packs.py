@@ -22,9 +22,9 @@ import zlib
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import OperationalError
 
 from data import packs
+from data.derived import keep
 from data.schema import as_date, trend_packs
 from zones.areas import area_keys
 from zones.effective import effective_rank_history
@@ -63,17 +63,11 @@ def _area_hashes(areas: pd.DataFrame, wards: pd.Index) -> np.ndarray:
     return out
 
 
-def _pack_digest(r) -> bytes:
-    h = hashlib.blake2b(f"{r.format}\n{r.blocks}\n{r.legend}\n".encode(), digest_size=16)
-    h.update(r.cells)
-    return h.digest()
-
-
 def _keys(wards: pd.Index, months: list[dt.date], areas: pd.DataFrame, records,
           policy: Policy) -> dict[tuple[str, dt.date], tuple[str, bool]]:
     """(ward, month) → (key of its row, whether any report pack feeds it)."""
     lead = policy.carry_forward_days
-    digest = {(r.ward_code, as_date(r.month)): _pack_digest(r) for r in records}
+    digest = {(r.ward_code, as_date(r.month)): packs.pack_digest(r) for r in records}
     head = repr((FORMAT, lead, policy.rollup, LEVEL_ORDER, UNITS, COUNT_FIELDS)).encode()
     feeds = {m: [(d, d.isoformat().encode()) for d in _months(m - dt.timedelta(days=lead), m)]
              for m in months}
@@ -126,27 +120,6 @@ def _compute(missing: dict[dt.date, list[str]], areas: pd.DataFrame, records,
     return out
 
 
-def _keep(engine: Engine, rows: list[dict]) -> None:
-    """Store computed rows (replacing older ones). Best effort: a store that is busy with
-    an upload, or read-only, keeps nothing and the rows are computed again next time."""
-    if engine.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    elif engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        return
-    stmt = insert(trend_packs)
-    stmt = stmt.on_conflict_do_update(index_elements=["ward_code", "month"],
-                                      set_={"key": stmt.excluded.key,
-                                            "data": stmt.excluded.data})
-    try:
-        with engine.begin() as c:
-            for chunk in range(0, len(rows), 500):
-                c.execute(stmt, rows[chunk:chunk + 500])
-    except OperationalError:
-        return
-
-
 def tallies(engine: Engine, areas: pd.DataFrame, start: dt.date, end: dt.date,
             policy: Policy) -> tuple[pd.Index, np.ndarray, np.ndarray]:
     """`zones.trends.ward_tallies` of every ward code of `areas` on the days start…end:
@@ -179,9 +152,9 @@ def tallies(engine: Engine, areas: pd.DataFrame, start: dt.date, end: dt.date,
     # Months no report reaches (before the first, or far after the last) are not kept:
     # a range of years asked by mistake must not fill the table.
     reported = {m for (_w, m), (_key, fed) in keys.items() if fed}
-    _keep(engine, [{"ward_code": w, "month": m, "key": keys[(w, m)][0],
-                    "data": _encode(*value)}
-                   for (w, m), value in fresh.items() if m in reported])
+    rows = [{"ward_code": w, "month": m, "key": keys[(w, m)][0], "data": _encode(*value)}
+            for (w, m), value in fresh.items() if m in reported]
+    keep(engine, trend_packs, rows, ["ward_code", "month"])
     found.update(fresh)
     return wards, *_assemble(found, wards, start, end)
 

@@ -16,11 +16,13 @@ import re
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import folium
 import xstatic.pkg.jquery as xs_jquery
 import xstatic.pkg.leaflet as xs_leaflet
-from branca.element import Element
+
+if TYPE_CHECKING:  # folium is imported when a folium map is built, not by the dashboard
+    import folium
 
 LEAFLET_DIR = Path(xs_leaflet.BASE_DIR)
 JQUERY_DIR = Path(xs_jquery.BASE_DIR)
@@ -74,6 +76,9 @@ def offline_map(*, tiles: str | None = None, attr: str | None = None,
     Bootstrap, Font Awesome and awesome-markers are dropped: our maps use none of them.
     `tiles` is a URL template for an optional base layer; with None the map has none.
     """
+    import folium
+    from branca.element import Element
+
     m = folium.Map(tiles=None, **kwargs)
     # Instance attributes shadow the class lists folium renders as <script src=…> links.
     m.default_js = []

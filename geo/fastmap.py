@@ -1,10 +1,12 @@
 """Payloads of the fast map (ui/components/vxmap): what the browser needs to draw every
 ward and block once and then recolour them for any day without a rebuild.
 
-Three files per version of the data, each sent once: the *base* (polygons and names),
-the *levels* (one byte per area and day, for the slider and the play button) and the
-*details* (what a tooltip shows: since when, cases in 7 and 14 days, last testing round,
-next due). Per date the page sends only that day's row of level bytes.
+Four files per version of the data, each sent once: the *geometry* (simplified, encoded
+polygons: geo.geometry_file), the
+*base* (codes, names and notes), the *levels* (one byte per area and day, for the
+slider and the play button) and the *details* (what a tooltip shows: since when, cases in
+7 and 14 days, last testing round, next due). Per date the page sends only that day's
+row of level bytes.
 
 Everything is a pure function of the area table, the reports and the policy; the numbers
 come from zones/ (effective_history, daily_ward_counts, derive_rounds), laid out as
@@ -20,7 +22,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo.simplify import geometry_payload
 from zones.areas import WARD_ROW, area_keys, day_numbers, report_positions
@@ -78,19 +79,20 @@ def map_history(areas: pd.DataFrame, reports: pd.DataFrame, first: dt.date, last
     codes = rank | (stale * STALE_BIT).astype(np.uint8) | (source << SOURCE_SHIFT)
     cases = _case_grid(areas, reports, first, n_days)
     last_round = _last_round_grid(areas, reports, first, n_days, policy)
-    return MapHistory(first, codes.astype(np.uint8), _since(rank), _window(cases, 7),
-                      _window(cases, 14), last_round, _due(last_round, rank, policy))
+    return MapHistory(first, codes.astype(np.uint8), _since(rank), *_windows(cases.T, (7, 14)),
+                      last_round, _due(last_round, rank, policy))
 
 
 def _since(rank: np.ndarray) -> np.ndarray:
     """First day of each area's current run of one level (effective_levels' level_since):
-    NONE until the area's level has ever been known."""
-    days = np.arange(rank.shape[0])[:, None]
+    NONE until the area's level has ever been known. Day numbers are int32, as in every
+    grid of MapHistory: a city's grids are tens of megabytes each."""
+    days = np.arange(rank.shape[0], dtype=np.int32)[:, None]
     change = np.ones(rank.shape, dtype=bool)
-    change[1:] = rank[1:] != rank[:-1]
-    start = np.maximum.accumulate(np.where(change, days, 0), axis=0)
+    np.not_equal(rank[1:], rank[:-1], out=change[1:])
+    start = np.maximum.accumulate(np.where(change, days, np.int32(0)), axis=0)
     known = np.logical_or.accumulate(rank > 0, axis=0)
-    return np.where(known, start, NONE)
+    return np.where(known, start, np.int32(NONE))
 
 
 def _case_grid(areas: pd.DataFrame, reports: pd.DataFrame, first: dt.date,
@@ -118,15 +120,20 @@ def _put(grid: np.ndarray, day: np.ndarray, pos: np.ndarray, values: pd.Series) 
     grid[day[inside], pos[inside]] = vals[inside]
 
 
-def _window(grid: np.ndarray, width: int) -> np.ndarray:
-    """Sum of the last `width` days up to each day; NONE when none of them had a count
-    (blank means not reported, which is not zero)."""
-    total = np.vstack([np.zeros((1, grid.shape[1])), np.nancumsum(grid, axis=0)])
-    seen = np.vstack([np.zeros((1, grid.shape[1])), np.cumsum(~np.isnan(grid), axis=0)])
-    lag = np.maximum(np.arange(1, grid.shape[0] + 1) - width, 0)
-    sums = total[1:] - total[lag]
-    counted = seen[1:] - seen[lag]
-    return np.where(counted > 0, sums, NONE).astype(np.int64)
+def _windows(grid: np.ndarray, widths: tuple[int, ...]) -> list[np.ndarray]:
+    """Per width, for a grid [area, day]: the sum of the last `width` days up to each day
+    as [day, area] (int32); NONE when none of them had a count (blank means not reported,
+    which is not zero). Summed along each area's own row, so memory is read in order."""
+    known = ~np.isnan(grid)
+    total = np.cumsum(np.where(known, grid, 0.0), axis=1)
+    seen = np.cumsum(known, axis=1, dtype=np.int32)
+    out = []
+    for width in widths:
+        sums, counted = total.copy(), seen.copy()
+        sums[:, width:] -= total[:, :-width]
+        counted[:, width:] -= seen[:, :-width]
+        out.append(np.where(counted > 0, np.rint(sums), NONE).astype(np.int32).T)
+    return out
 
 
 def _last_round_grid(areas: pd.DataFrame, reports: pd.DataFrame, first: dt.date,
@@ -149,38 +156,30 @@ def _last_round_grid(areas: pd.DataFrame, reports: pd.DataFrame, first: dt.date,
         spread = spread.merge(blocks, on="ward_code")
         ok = (spread["day"] >= 0) & (spread["day"] < n_days)
         flags[spread["day"][ok], spread["pos"][ok]] = True
-    days = np.arange(n_days)[:, None]
-    return np.maximum.accumulate(np.where(flags, days, NONE), axis=0)
+    days = np.arange(n_days, dtype=np.int32)[:, None]
+    return np.maximum.accumulate(np.where(flags, days, np.int32(NONE)), axis=0)
 
 
 def _due(last_round: np.ndarray, rank: np.ndarray, policy: Policy) -> np.ndarray:
     """Last day the next round is on time: max_days of the day's level after the last
     round; never tested means due at once (zones.rounds.due_by)."""
-    max_days = np.array([policy.interval(code).max_days for code in RANKED])
-    days = np.arange(last_round.shape[0])[:, None]
+    max_days = np.array([policy.interval(code).max_days for code in RANKED], dtype=np.int32)
+    days = np.arange(last_round.shape[0], dtype=np.int32)[:, None]
     return np.where(last_round >= 0, last_round + max_days[rank], days)
-
-
-def area_geometries(areas: pd.DataFrame, ward_geoms: pd.DataFrame,
-                    block_geoms: pd.DataFrame) -> np.ndarray:
-    """Shapely geometry of every area in the order of `areas`, None where it has none.
-    Inputs are Store.geometries('ward') and Store.geometries('block') (WKB)."""
-    keys = area_keys(areas)
-    out = np.full(len(keys), None, dtype=object)
-    for frame, is_ward in ((ward_geoms, True), (block_geoms, False)):
-        if frame is None or frame.empty:
-            continue
-        block = WARD_ROW if is_ward else frame["block_code"].astype(str)
-        at = keys.get_indexer(pd.MultiIndex.from_arrays(
-            [frame["ward_code"].astype(str), pd.Series(block, index=frame.index)]))
-        geoms = shapely.from_wkb([bytes(b) for b in frame["geometry"]])
-        out[at[at >= 0]] = geoms[at >= 0]
-    return out
 
 
 def base_payload(areas: pd.DataFrame, geoms: np.ndarray, reports: pd.DataFrame,
                  first: dt.date, tolerance_m: float | None = None) -> dict:
-    """Polygons, names and notes of every area (JSON-ready), in the order of `areas`.
+    """Polygons, names and notes of every area (JSON-ready), in the order of `areas`: the
+    names file and the geometry file in one (the page merges the two it gets)."""
+    is_ward = (areas["area_type"] == "ward").to_numpy()
+    return {**names_payload(areas, reports, first),
+            **geometry_payload(geoms, is_ward, tolerance_m)}
+
+
+def names_payload(areas: pd.DataFrame, reports: pd.DataFrame, first: dt.date) -> dict:
+    """Codes, names, districts, populations and notes of every area (JSON-ready), in the
+    order of `areas`.
 
     Notes are stored text, sent as text: the component puts them in the page with
     textContent, never as HTML.
@@ -199,7 +198,6 @@ def base_payload(areas: pd.DataFrame, geoms: np.ndarray, reports: pd.DataFrame,
         "dist": district.tolist(),
         "districts": [[c, str(names.get(c, c))] for c in district_codes],
         "pop": [None if pd.isna(p) else int(p) for p in areas["population"]],
-        **geometry_payload(geoms, is_ward, tolerance_m),
         "notes": notes_payload(areas, reports, first),
     }
 
@@ -294,7 +292,27 @@ def pack_details(history: MapHistory) -> bytes:
     contiguous, and mostly repeat, which is what compresses)."""
     parts = [np.clip(getattr(history, f).T, NONE, _INT16_MAX).astype("<i2").tobytes()
              for f in DETAIL_FIELDS]
-    return zlib.compress(b"".join(parts), 6)
+    # Level 3: half the time of 6 for a city's 30 MB, and fetched only when a tooltip asks.
+    return zlib.compress(b"".join(parts), 3)
+
+
+def details_exact(history: MapHistory) -> bool:
+    """Whether pack_details holds every value of `history` (each fits in int16), so that
+    `history_of_files` gives it back whole."""
+    return all(getattr(history, f).min(initial=0) >= NONE
+               and getattr(history, f).max(initial=0) <= _INT16_MAX for f in DETAIL_FIELDS)
+
+
+def history_of_files(first_day: dt.date, levels: bytes, details: bytes,
+                     n_areas: int) -> MapHistory:
+    """The MapHistory that pack_levels and pack_details were made from (when
+    `details_exact`): a kept map is read back instead of computed again."""
+    codes = np.frombuffer(zlib.decompress(levels), dtype=np.uint8).reshape(-1, n_areas)
+    fields = np.frombuffer(zlib.decompress(details), dtype="<i2").reshape(
+        len(DETAIL_FIELDS), n_areas, codes.shape[0])
+    # int16 views of the file, no copies: every value fits (details_exact), and readers
+    # only compare and subtract day numbers within the history's days.
+    return MapHistory(first_day, codes, *(f.T for f in fields))
 
 
 def day_row(history: MapHistory, date: dt.date) -> bytes:

@@ -16,7 +16,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from geo.fastmap import NONE, SOURCE_SHIFT, STALE_BIT, MapHistory, _due, _since, _window
+from geo.fastmap import NONE, SOURCE_SHIFT, STALE_BIT, MapHistory, _due, _since, _windows
 from zones.effective import effective_codes_of_own
 from zones.policy import Policy
 from zones.round_grids import round_cells, spread_to_blocks
@@ -32,7 +32,8 @@ def map_history_of_grids(areas: pd.DataFrame, own_rank: np.ndarray, counts: dict
     lead = (first - first_day).days
     rank, source, stale = effective_codes_of_own(areas, own_rank, first_day, first, last,
                                                  policy)
-    codes = (rank | (stale * STALE_BIT) | (source << SOURCE_SHIFT)).T.astype(np.uint8)
+    codes = (rank.astype(np.uint8) | (stale.astype(np.uint8) * np.uint8(STALE_BIT))
+             | (source.astype(np.uint8) << np.uint8(SOURCE_SHIFT))).T
     idx = AreaIndex.of(areas)
     own = {k: v[:, lead:] for k, v in counts.items()}
     sent = sent[:, lead:]
@@ -40,8 +41,8 @@ def map_history_of_grids(areas: pd.DataFrame, own_rank: np.ndarray, counts: dict
     cases = figures["new_cases"]
     flags = spread_to_blocks(idx, round_cells(idx, figures["tests_done"], policy),
                              block_reported(idx, sent))
-    days = np.arange(flags.shape[1])[:, None]
-    last_round = np.maximum.accumulate(np.where(flags.T, days, NONE), axis=0)
+    days = np.arange(flags.shape[1], dtype=np.int32)[:, None]
+    last_round = np.maximum.accumulate(np.where(flags.T, days, np.int32(NONE)), axis=0)
     rank_t = rank.T
-    return MapHistory(first, codes, _since(rank_t), _window(cases.T, 7), _window(cases.T, 14),
+    return MapHistory(first, codes, _since(rank_t), *_windows(cases, (7, 14)),
                       last_round, _due(last_round, rank_t, policy))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import geopandas as gpd
 import numpy as np
 import shapely
 
@@ -39,6 +38,8 @@ def simplify_coverage(geoms: Sequence, tolerance_m: float = DEFAULT_TOLERANCE_M)
     shared edge shared. Anything else is simplified polygon by polygon: its neighbours did
     not share exact edges to begin with, so there is nothing to keep.
     """
+    import geopandas as gpd  # here, not at the top: the dashboard imports this module
+
     arr, keep = _polygonal(geoms)
     out = np.full(len(arr), None, dtype=object)
     if not keep.any():

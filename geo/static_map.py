@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.patheffects import withStroke
 
-from geo.mapbuild import LEGEND_ORDER, join_levels, wards_frame
+from geo.labels import LEGEND_ORDER, join_levels, wards_frame
 from i18n import t as tr
 from zones.levels import LEVELS, label
 

@@ -17,15 +17,13 @@ import shapely
 from shapely.geometry import Polygon, box
 
 from geo.assets import jquery_js, leaflet_css, leaflet_js, offline_map
+from geo.labels import join_levels, level_summary, wards_frame
 from geo.mapbuild import (
     build_level_map,
     feature_collection,
-    join_levels,
     legend_html,
-    level_summary,
     render_html,
     ward_style,
-    wards_frame,
 )
 from geo.simplify import QUANTUM, decode_ring, encode_geometry, simplify_coverage
 from tests.browser_harness import XSS_NOTE, demo_store, small_store

@@ -27,7 +27,7 @@ from data.exports import levels_table
 from data.policy_file import load_policy
 from data.reports import gather, run_report
 from data.store import Store
-from geo.mapbuild import level_summary, ward_levels
+from geo.labels import level_summary, ward_levels
 from tests.conftest import ROOT, _unavailable
 
 POLICY = load_policy()

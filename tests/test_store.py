@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from data.schema import REPORT_FIELDS, metadata
-from data.store import Store, UploadMeta, resolve_url
+from data.store import MIGRATIONS, Store, UploadMeta, at_head, head_revision, resolve_url
 
 D1, D2 = dt.date(2021, 9, 1), dt.date(2021, 9, 2)
 
@@ -36,6 +37,19 @@ def rows(*recs) -> pd.DataFrame:
 
 def meta(sha: str, user: str = "an") -> UploadMeta:
     return UploadMeta(user_name=user, file_name=f"{sha}.csv", sha256=sha * 64, size_bytes=10)
+
+
+def test_the_head_read_from_the_files_is_alembics(store):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
+    assert at_head(store.engine)  # a new store was migrated to it
+    with store.engine.begin() as c:
+        c.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+    assert not at_head(store.engine)
 
 
 def test_migrations_match_schema(store):

@@ -6,18 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from data.policy_file import load_policy
 from data.store import Store, resolve_url
-from geo.mapbuild import wards_frame
+from geo.labels import wards_frame
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
 from i18n import t as tr
 from zones.policy import Policy
+
+if TYPE_CHECKING:  # geopandas is imported where it is used: the map page needs none
+    import geopandas as gpd
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language

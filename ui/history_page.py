@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data.audit import count, entries, export_bytes
-from geo.mapbuild import fmt_date
+from geo.labels import fmt_date
 from i18n import t as tr
 from ui import auth_gate, common
 from zones.levels import fold, label

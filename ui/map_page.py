@@ -15,24 +15,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.fastmap import (
-    MapHistory,
-    area_geometries,
-    base_payload,
-    day_row,
-    level_codes,
-    pack_details,
-    pack_json,
-    pack_levels,
-    search_mask,
-    search_texts,
-)
-from geo.map_grids import map_history_of_grids
-from geo.mapbuild import fmt_date, level_summary
+from geo.fastmap import MapHistory, day_row, level_codes, search_mask, search_texts
+from geo.labels import fmt_date, fmt_int, level_summary
+from geo.map_store import MapFiles, map_files
 from i18n import t as tr
 from ui import common, state
 from ui.components import vxmap
-from zones.areas import area_keys
 
 MAX_FOCUS = 300  # areas a search outlines on the map; the table lists them all
 MAP_KEY = "vxmap"
@@ -44,13 +32,20 @@ class MapData:
     (st.cache_resource), so nothing here may be changed in place."""
 
     areas: pd.DataFrame
-    history: MapHistory
-    notes: dict
-    files: dict[str, str]  # base, levels, details: the page's data files
+    made: MapFiles
+    files: dict[str, str]  # geometry, base, levels, details: the page's data files
     search: tuple[pd.Series, pd.Series]
     is_ward: np.ndarray
     districts: dict[str, str]
     unmapped_wards: int
+
+    @property
+    def history(self) -> MapHistory:
+        return self.made.history
+
+    @property
+    def notes(self) -> dict:
+        return self.made.notes
 
     @property
     def first(self) -> dt.date:
@@ -63,32 +58,28 @@ class MapData:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def map_data(url: str, version: tuple) -> MapData:
-    """Build the grids and the page's files once per data version and process."""
+    """The page's files and grids once per data version and process; made once per data
+    version at all, since the store keeps them (geo.map_store)."""
     store = common.get_store(url)
     areas = common.areas(url, version)
-    policy = common.get_policy()
-    first, last = store.date_range()
-    lead = first - dt.timedelta(days=policy.carry_forward_days)
-    grids = store.report_grids(area_keys(areas), lead, last)  # no report rows: packs
-    history = map_history_of_grids(areas, *grids, lead, first, last, policy)
-    geoms = area_geometries(areas, store.geometries("ward"), store.geometries("block"))
-    base = base_payload(areas, geoms, store.notes(), first)
-    files = {"base": vxmap.publish(pack_json(base), "base"),
-             "levels": vxmap.publish(pack_levels(history), "levels"),
-             "details": vxmap.publish(pack_details(history), "details")}
+    made = map_files(store, areas, common.get_policy())
+    files = {name: vxmap.publish(data, name) for name, data in made.files.items()}
     is_ward = (areas["area_type"] == "ward").to_numpy()
-    named = areas.drop_duplicates("district_code")
-    districts = dict(zip(named["district_code"], named["district_name"], strict=True))
-    unmapped = sum(1 for g, w in zip(base["geom"], is_ward, strict=True) if w and g is None)
-    return MapData(areas, history, base["notes"], files, search_texts(areas), is_ward,
-                   districts, unmapped)
+    unmapped = int(is_ward[np.asarray(made.undrawn, dtype=np.int64)].sum())
+    return MapData(areas, made, files, search_texts(areas), is_ward, districts_of(areas),
+                   unmapped)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def has_reports(url: str, version: tuple) -> bool:
-    """Whether the store holds any report; cached per data version, since the query
-    scans a million rows at city scale."""
-    return common.get_store(url).date_range() is not None
+def report_span(url: str, version: tuple) -> tuple[dt.date, dt.date] | None:
+    """First and last day with reports, None without any; cached per data version,
+    since the query scans a million rows at city scale."""
+    return common.get_store(url).date_range()
+
+
+def districts_of(areas: pd.DataFrame) -> dict[str, str]:
+    named = areas.drop_duplicates("district_code")
+    return dict(zip(named["district_code"], named["district_name"], strict=True))
 
 
 def in_scope(data: MapData, f: state.Filters) -> np.ndarray:
@@ -129,6 +120,19 @@ def summary_table(data: MapData, f: state.Filters, lang: str) -> pd.DataFrame:
     })
 
 
+def summary_markdown(table: pd.DataFrame, lang: str) -> str:
+    """`summary_table` as a Markdown table: drawn with the page's text, where a data grid
+    would first load its own code and hold up the map beside it."""
+    def cell(value) -> str:
+        return fmt_int(value, lang) if isinstance(value, int | np.integer) else md_text(str(value))
+
+    head = "| " + " | ".join(md_text(str(c)) for c in table.columns) + " |"
+    rule = "| --- |" + " ---: |" * (len(table.columns) - 1)
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |"
+            for row in table.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
+
+
 def _from_map(first: dt.date, last: dt.date) -> None:
     value = st.session_state.get(MAP_KEY)
     if isinstance(value, dict):
@@ -139,7 +143,8 @@ def draw_map(data: MapData, f: state.Filters, focus: np.ndarray, lang: str) -> N
     tiles, attr = common.tiles()
     vxmap.zone_map(
         key=MAP_KEY, on_change=partial(_from_map, data.first, data.last), lang=lang,
-        base=data.files["base"], levels=data.files["levels"], details=data.files["details"],
+        geometry=data.files["geometry"], base=data.files["base"], levels=data.files["levels"],
+        details=data.files["details"],
         days=data.history.days, date=f.date.isoformat(), day=day_row(data.history, f.date),
         district=f.district, focus=focus[:MAX_FOCUS].tolist(),
         focus_key=f"{f.area}|{f.search}|{f.district}", policy=common.get_policy().id,
@@ -165,13 +170,16 @@ def prepared(store, lang: str, page: str, date_key: str):
     """The map's data and the filters from the URL, with their widgets drawn; None (and a
     note) when the store has no reports yet. Shared by the map and the table view."""
     version = common.data_version(store)
-    if not has_reports(store.url, version):
+    span = report_span(store.url, version)
+    if span is None:
         st.info(tr("ui.no_reports", lang))
         return None
+    # The filters first: the browser loads their code while the map's data is read.
+    districts = districts_of(common.areas(store.url, version))
+    f = state.load(*span, districts)
+    state.filter_widgets(page, date_key, *span, districts, lang)
     with st.spinner(tr("map.page.preparing", lang)):
         data = map_data(store.url, version)
-    f = state.load(data.first, data.last, data.districts)
-    state.filter_widgets(page, date_key, data.first, data.last, data.districts, lang)
     return data, f
 
 
@@ -188,5 +196,5 @@ def render(store, lang: str) -> None:
     if data.unmapped_wards:
         st.caption(tr("ui.no_polygon", lang, n=data.unmapped_wards))
     st.subheader(tr("ui.summary_title", lang))
-    st.dataframe(summary_table(data, f, lang), hide_index=True)
+    st.markdown(summary_markdown(summary_table(data, f, lang), lang))
     state.write_url(f)

@@ -15,7 +15,7 @@ import streamlit as st
 from data.analytics import schedule_as_of
 from data.plan_inputs import PlanInputError, read_capacity_file
 from data.schedule_exports import schedule_csv, schedule_ics, schedule_xlsx
-from geo.mapbuild import fmt_date
+from geo.labels import fmt_date
 from i18n import t as tr
 from ui import auth_gate, common
 from zones.levels import label

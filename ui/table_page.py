@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.fastmap import day_frame
-from geo.mapbuild import LEGEND_ORDER, esc, fmt_date, fmt_int
+from geo.labels import LEGEND_ORDER, esc, fmt_date, fmt_int
 from i18n import t as tr
 from ui import state
 from ui.map_page import found, in_scope, prepared

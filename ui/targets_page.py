@@ -12,7 +12,7 @@ import streamlit as st
 
 from data.analytics import targets_as_of, transitions_as_of
 from data.targets_file import load_targets
-from geo.mapbuild import fmt_date
+from geo.labels import fmt_date
 from i18n import t as tr
 from ui import common
 from ui.upload_page import block_names

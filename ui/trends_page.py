@@ -14,7 +14,7 @@ import streamlit as st
 from data.analytics import trends_between
 from data.exports import csv_bytes
 from data.targets_file import load_targets
-from geo.mapbuild import fmt_date
+from geo.labels import fmt_date
 from i18n import t as tr
 from ui import auth_gate, common
 from zones.levels import LEVELS, label

@@ -12,7 +12,7 @@ import streamlit as st
 
 from data.exports import csv_bytes
 from data.ingest import IngestReport, Problem, ingest_file, validate_bytes
-from geo.mapbuild import fmt_date
+from geo.labels import fmt_date
 from i18n import t as tr
 from ui import auth_gate, common
 from zones.effective import effective_history

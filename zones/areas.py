@@ -7,6 +7,7 @@ An area is a ward (`block_code == ""`) or a block (tổ dân phố) of a ward; i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,19 @@ def area_keys(areas: pd.DataFrame) -> pd.MultiIndex:
         twice = keys[keys.duplicated()].unique().tolist()[:5]
         raise ValueError(f"areas lists these keys more than once: {twice}")
     return keys
+
+
+def areas_digest(areas: pd.DataFrame) -> bytes:
+    """Hash of what figures take from the area table, row by row in its order: keys,
+    kinds and populations (names do not count)."""
+    frame = pd.DataFrame({
+        "ward_code": areas["ward_code"].astype(str),
+        "block_code": areas["block_code"].fillna(WARD_ROW).astype(str),
+        "area_type": areas["area_type"].astype(str),
+        "population": pd.to_numeric(areas["population"], errors="coerce").astype(float),
+    })
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy(np.uint64)
+    return hashlib.blake2b(rows.tobytes(), digest_size=16).digest()
 
 
 def report_positions(keys: pd.MultiIndex, reports: pd.DataFrame) -> np.ndarray:

@@ -16,7 +16,7 @@ import streamlit.components.v1 as components
 
 from geo.assets import build_component, write_content
 from geo.fastmap import SOURCES
-from geo.mapbuild import pattern_defs
+from geo.labels import pattern_defs
 from i18n import t as tr
 from zones.effective import RANKED
 from zones.levels import LEVELS, label
@@ -68,8 +68,9 @@ def level_table() -> list[dict]:
 
 
 def zone_map(*, key: str, on_change, lang: str, **args):
-    """Mount the map. `args`: base, levels, details (file names), days, date (ISO), day
-    (bytes), district, focus (area positions), focus_key, policy, tiles, tiles_attr."""
+    """Mount the map. `args`: geometry, base, levels, details (file names), days, date
+    (ISO), day (bytes), district, focus (area positions), focus_key, policy, tiles,
+    tiles_attr."""
     return _component(key=key, on_change=on_change, default=None, lang=lang,
                       text=component_text(lang), level_table=level_table(),
                       height=INITIAL_HEIGHT, **args)

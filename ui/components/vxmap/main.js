@@ -35,7 +35,7 @@
     S.lang = args.lang; S.text = args.text; S.policy = args.policy; S.levels = args.level_table;
     if (!S.map) { setupMap(args); }
     labelControls();
-    if (args.base !== S.baseName) { await loadBase(args); }
+    if (args.base + " " + args.geometry !== S.baseName) { await loadBase(args); }
     if (args.levels !== S.levelsName) { loadCube(args.levels).catch(showError); }  // in the background
     if (args.details !== S.detailsName) { S.detailsName = args.details; S.details = null; }
     if (S.legendLang !== S.lang) { relabel(); }
@@ -84,8 +84,11 @@
   }
 
   async function loadBase(args) {
-    var base = await VX.data.base(args.base);
-    S.baseName = args.base; S.base = base; S.n = base.n; S.days = args.days;
+    // Names and polygons come as two files (polygons change only with an import), fetched
+    // at once and read as one object.
+    var parts = await Promise.all([VX.data.base(args.base), VX.data.base(args.geometry)]);
+    var base = Object.assign(parts[0], parts[1]);
+    S.baseName = args.base + " " + args.geometry; S.base = base; S.n = base.n; S.days = args.days;
     S.first = Date.parse(base.first + "T00:00:00Z");
     S.isWard = Uint8Array.from(base.code, function (c) { return c === "" ? 1 : 0; });
     S.inScope = new Uint8Array(S.n); S.codes = new Uint8Array(S.n);

@@ -1,0 +1,103 @@
+"""The fast map's files for one version of a store's data, kept in the store itself
+(data.derived) so that a restarted dashboard reads them back instead of making them:
+
+- *geometry*: simplified, encoded polygons (geo.geometry_file), under the hash of the
+  areas and their WKB; it changes only with an import;
+- *history*: the levels and details files (geo.fastmap), under the hash of the policy,
+  the areas and every report pack of the days shown; the MapHistory the map page keeps
+  in memory is read back from them when they hold it exactly;
+- *base*: codes, names and notes, under the hash of the area table and the reports.
+
+A key that no longer matches makes the file again, so nothing has to invalidate them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from functools import cached_property, partial
+
+import pandas as pd
+
+from geo.fastmap import (
+    MapHistory,
+    details_exact,
+    history_of_files,
+    names_payload,
+    pack_details,
+    pack_json,
+    pack_levels,
+)
+from geo.geometry_file import geometry_file, geometry_key
+from geo.map_grids import map_history_of_grids
+from zones.areas import area_keys, areas_digest
+from zones.policy import Policy
+
+FORMAT = 1  # of the history and base files: a new layout makes every kept one stale
+
+
+@dataclass(frozen=True)
+class MapFiles:
+    """What the map page serves and keeps for one version of the data."""
+
+    history: MapHistory
+    files: dict[str, bytes]  # geometry, base, levels, details: zlib, as the page reads them
+    undrawn: list[int]  # positions of areas with no polygon to draw
+
+    @cached_property
+    def notes(self) -> dict:
+        """The base file's notes (fastmap.notes_payload), for the table view."""
+        return json.loads(zlib.decompress(self.files["base"]))["notes"]
+
+
+def _history(store, areas: pd.DataFrame, lead: dt.date, first: dt.date, last: dt.date,
+             policy: Policy) -> MapHistory:
+    grids = store.report_grids(area_keys(areas), lead, last)  # no report rows: packs
+    return map_history_of_grids(areas, *grids, lead, first, last, policy)
+
+
+def _history_files(make, built: dict) -> tuple[bytes, dict]:
+    """The levels and details files one after the other, and where they part; the
+    history they came from goes into `built`."""
+    history = built["history"] = make()
+    levels = pack_levels(history)
+    return levels + pack_details(history), {"levels": len(levels),
+                                            "exact": details_exact(history)}
+
+
+def _base_file(store, areas: pd.DataFrame, first: dt.date) -> tuple[bytes, dict]:
+    return pack_json(names_payload(areas, store.notes(), first)), {}
+
+
+def map_files(store, areas: pd.DataFrame, policy: Policy) -> MapFiles:
+    """The map's files of `store` (a data.store.Store with reports) for `areas`
+    (Store.areas()), from its first report day to its last."""
+    first, last = store.date_range()
+    lead = first - dt.timedelta(days=policy.carry_forward_days)
+    reports = store.reports_digest(lead, last)
+    make = partial(_history, store, areas, lead, first, last, policy)
+    key = _key("history", (policy, lead, first, last), areas_digest(areas), reports)
+    built: dict = {}
+    both, meta = store.derived("map-history", key, partial(_history_files, make, built))
+    levels, details = both[:meta["levels"]], both[meta["levels"]:]
+    history = built.get("history")
+    if history is None:
+        history = (history_of_files(first, levels, details, len(areas)) if meta["exact"]
+                   else make())
+    wards, blocks = store.geometries("ward"), store.geometries("block")
+    geometry, drawn = store.derived("map-geometry", geometry_key(areas, wards, blocks),
+                                    partial(geometry_file, areas, wards, blocks))
+    names = hashlib.blake2b(pd.util.hash_pandas_object(areas, index=False).to_numpy()
+                            .tobytes(), digest_size=16).digest()
+    base, _ = store.derived("map-base", _key("base", first, names, reports),
+                            partial(_base_file, store, areas, first))
+    return MapFiles(history, {"geometry": geometry, "base": base, "levels": levels,
+                              "details": details}, drawn["undrawn"])
+
+
+def _key(kind: str, what, *digests: bytes) -> str:
+    return hashlib.blake2b(repr((FORMAT, kind, what)).encode() + b"".join(digests),
+                           digest_size=16).hexdigest()

@@ -1,0 +1,112 @@
+"""The map's files kept in the store (geo.map_store, data.derived): a second start reads
+them back and gets exactly what computing gives; an upload, a new polygon or a new note
+makes only the files it touches again; a store that cannot be written still gets its
+map."""
+
+import dataclasses
+import json
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from sqlalchemy import event, select
+
+from data.policy_file import load_policy
+from data.schema import derived_files
+from data.store import Store, UploadMeta
+from geo import fastmap, map_store
+from geo.geometry_file import geometry_file
+from tests.browser_harness import END, demo_store
+
+POLICY = load_policy()
+
+
+@pytest.fixture
+def city(sqlite_url) -> Store:
+    return demo_store(sqlite_url, wards=3, blocks_per_ward=3, days=12)
+
+
+def made(monkeypatch) -> list[str]:
+    """Names of the files each call makes instead of reading back."""
+    calls = []
+    for name in ("_history_files", "_base_file"):
+        real = getattr(map_store, name)
+        monkeypatch.setattr(map_store, name, lambda *a, _n=name, _r=real, **k:
+                            calls.append(_n) or _r(*a, **k))
+    real_geometry = map_store.geometry_file
+    monkeypatch.setattr(map_store, "geometry_file", lambda *a, **k:
+                        calls.append("geometry") or real_geometry(*a, **k))
+    return calls
+
+
+def same_history(a: fastmap.MapHistory, b: fastmap.MapHistory) -> None:
+    assert a.first_day == b.first_day
+    for f in dataclasses.fields(a)[1:]:
+        assert np.array_equal(getattr(a, f.name), getattr(b, f.name)), f.name
+
+
+def reference(store: Store) -> fastmap.MapHistory:
+    first, last = store.date_range()
+    return fastmap.map_history(store.areas(), store.reports(), first, last, POLICY)
+
+
+def test_a_second_start_reads_the_files_back(city, monkeypatch):
+    calls = made(monkeypatch)
+    first = map_store.map_files(city, city.areas(), POLICY)
+    assert sorted(calls) == ["_base_file", "_history_files", "geometry"]
+    again = map_store.map_files(city, city.areas(), POLICY)
+    assert sorted(calls) == ["_base_file", "_history_files", "geometry"]  # nothing new
+    assert again.files == first.files
+    same_history(again.history, first.history)
+    same_history(again.history, reference(city))
+    with city.engine.connect() as c:
+        kinds = sorted(c.execute(select(derived_files.c.kind)).scalars())
+    assert kinds == ["map-base", "map-geometry", "map-history"]
+    assert again.notes == json.loads(zlib.decompress(first.files["base"]))["notes"]
+
+
+def test_an_upload_a_polygon_and_a_note_remake_what_they_touch(city, monkeypatch):
+    map_store.map_files(city, city.areas(), POLICY)
+    calls = made(monkeypatch)
+    rows = pd.DataFrame([{"ward_code": "90001", "block_code": "TDP01", "date": END,
+                          "level": "phong_toa", "new_cases": 9, "tests_done": 0,
+                          "note": "khu chợ"}])
+    city.record_upload(UploadMeta("an", "fix.csv", "f" * 64, 1), rows, {})
+    after = map_store.map_files(city, city.areas(), POLICY)
+    assert sorted(calls) == ["_base_file", "_history_files"]  # the polygons did not change
+    same_history(after.history, reference(city))
+    assert "khu chợ" in after.notes["text"]
+    calls.clear()
+    blocks = city.geometries("block")
+    square = shapely.to_wkb(shapely.box(105.0, 21.0, 105.001, 21.001))
+    city.upsert_blocks(pd.DataFrame({"ward_code": [blocks["ward_code"][0]],
+                                     "block_code": [blocks["block_code"][0]],
+                                     "name": ["Tổ 1"], "population": [10],
+                                     "geometry": [square]}))
+    moved = map_store.map_files(city, city.areas(), POLICY)
+    # a population changed too: the history (coverage of rounds) and names are made again
+    assert sorted(calls) == ["_base_file", "_history_files", "geometry"]
+    areas = city.areas()
+    fresh, _ = geometry_file(areas, city.geometries("ward"), city.geometries("block"))
+    assert moved.files["geometry"] == fresh
+
+
+def test_a_history_int16_cannot_hold_is_computed_not_read_back(city, monkeypatch):
+    monkeypatch.setattr(map_store, "details_exact", lambda history: False)
+    map_store.map_files(city, city.areas(), POLICY)
+    calls = made(monkeypatch)
+    again = map_store.map_files(city, city.areas(), POLICY)
+    assert calls == []  # the files are read back, the grids computed
+    same_history(again.history, reference(city))
+
+
+def test_a_store_that_cannot_be_written_still_gets_its_map(city):
+    city.engine.dispose()
+    event.listen(city.engine, "connect",
+                 lambda conn, _rec: conn.execute("PRAGMA query_only = ON"))
+    got = map_store.map_files(city, city.areas(), POLICY)
+    same_history(got.history, reference(city))
+    with city.engine.connect() as c:
+        assert c.execute(select(derived_files.c.kind)).all() == []
