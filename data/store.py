@@ -89,13 +89,16 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITER_OPTION: True})
 
 
-def lock_for_write(c: Connection, key: str, namespace: int) -> None:
-    """Serialise writers of one key (a ward, the schema) until the transaction ends.
-    PostgreSQL: a transaction-level advisory lock. SQLite: BEGIN IMMEDIATE already holds
-    the one database-wide write lock, so nothing more is needed."""
+def lock_for_write(c: Connection, keys: str | list[str], namespace: int) -> None:
+    """Serialise writers of each key (a ward, the schema) until the transaction ends.
+    PostgreSQL: transaction-level advisory locks, taken in sorted order in one statement
+    (a city-wide upload locks 312 wards in one round trip). SQLite: BEGIN IMMEDIATE
+    already holds the one database-wide write lock, so nothing more is needed."""
     if c.dialect.name == "postgresql":
-        c.execute(text("SELECT pg_advisory_xact_lock(:ns, hashtext(:key))"),
-                  {"ns": namespace, "key": key})
+        keys = sorted({keys} if isinstance(keys, str) else set(keys))
+        c.execute(text("SELECT pg_advisory_xact_lock(:ns, hashtext(k)) "
+                       "FROM unnest(CAST(:keys AS text[])) AS k"),
+                  {"ns": namespace, "keys": keys})
 
 
 @cache
@@ -256,8 +259,8 @@ class Store:
         with self.write() as c:
             # Uploads touching the same ward queue here, so the later commit sees the
             # earlier one's rows and replaces them (history kept), never a key clash.
-            for ward in sorted(set(rows["ward_code"])) if len(rows) else []:
-                lock_for_write(c, ward, LOCK_WARD)
+            lock_for_write(c, list(rows["ward_code"].unique()) if len(rows) else [],
+                           LOCK_WARD)
             outcome = "repeat" if self._seen_accepted(c, meta.sha256) else "accepted"
             upload_id = c.execute(
                 uploads.insert().values(
