@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from zones.trends import (
+    GROUPINGS,
     LEVEL_ORDER,
-    combine_trends,
+    AreaIndex,
     level_grid,
+    own_count_grids,
     trend_chunk,
+    trends_of_tallies,
     trends_table,
+    ward_groups,
+    ward_tallies,
 )
 
 D0 = dt.date(2021, 9, 1)
@@ -230,16 +234,13 @@ def test_trends_equal_a_brute_force_recount(seed):
     areas = random_city(rng)
     n_days = 9
     history, counts = random_history(rng, areas, n_days), random_counts(rng, areas, n_days)
-    cuts = sorted(rng.sample(range(1, n_days), 2))
-    chunks = [(0, cuts[0] - 1), (cuts[0], cuts[1] - 1), (cuts[1], n_days - 1)]
     if seed % 3 == 1:  # effective_history hands categoricals: every kind must agree
         history = history.astype({"ward_code": "category", "block_code": "category",
                                   "level": "category", "date": "category"})
     elif seed % 3 == 2:
         history["date"] = pd.to_datetime(history["date"])
         counts["date"] = pd.to_datetime(counts["date"])
-    t = combine_trends(trend_chunk(history, counts, areas, day(a), day(b))
-                       for a, b in reversed(chunks))
+    t = trend_chunk(history, counts, areas, day(0), day(n_days - 1))
     want_levels, want_counts = brute_force(areas, history.assign(date=history["date"].map(
         lambda d: pd.Timestamp(d).date())).astype({"level": object}),
         counts.assign(date=counts["date"].map(lambda d: pd.Timestamp(d).date())), n_days)
@@ -252,39 +253,20 @@ def test_trends_equal_a_brute_force_recount(seed):
     assert t.levels["date"].is_monotonic_increasing
 
 
-def test_combining_chunks_equals_one_pass():
+@pytest.mark.parametrize("by", GROUPINGS)
+def test_ward_tallies_add_up_to_one_pass(by):
+    """What the store keeps by ward (data.trend_packs) adds up to the trends of the city."""
     rng = random.Random(42)
     areas = random_city(rng, 20)
     history, counts = random_history(rng, areas, 10), random_counts(rng, areas, 10)
-    whole = trend_chunk(history, counts, areas, day(0), day(9), by="ward_code")
-    parts = combine_trends([trend_chunk(history, counts, areas, day(0), day(4), by="ward_code"),
-                            trend_chunk(history, counts, areas, day(5), day(9), by="ward_code")])
-    pd.testing.assert_frame_equal(whole.levels, parts.levels)
-    pd.testing.assert_frame_equal(whole.counts, parts.counts)
-
-
-@pytest.mark.slow
-def test_25000_blocks_over_120_days_aggregate_quickly():
-    n_wards, per_ward, n_days = 1000, 25, 120
-    rows = [(f"{901 + w // 50}", f"{90001 + w:05d}", f"T{b:02d}" if b >= 0 else "", 100)
-            for w in range(n_wards) for b in range(-1, per_ward)]
-    areas = make_areas(rows)
-    codes_w, names_w = pd.factorize(areas["ward_code"])
-    codes_b, names_b = pd.factorize(areas["block_code"])
-    days = np.array([day(i) for i in range(n_days)], dtype=object)
-    ranks = np.random.default_rng(0).integers(0, 5, len(areas) * n_days).astype(np.int8)
-    history = pd.DataFrame({  # the shape effective_history gives: day by day, categoricals
-        "date": pd.Categorical.from_codes(np.repeat(np.arange(n_days), len(areas)), days),
-        "ward_code": pd.Categorical.from_codes(np.tile(codes_w, n_days), names_w),
-        "block_code": pd.Categorical.from_codes(np.tile(codes_b, n_days), names_b),
-        "level": pd.Categorical.from_codes(ranks, LEVEL_ORDER),
-    })
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.process_time()
-        trend_chunk(history, NO_COUNTS, areas, day(0), day(n_days - 1))
-        best = min(best, time.process_time() - t0)
-    assert best < 1.0, f"{best:.3f} s of CPU (target 0.2 s on an idle machine)"
+    whole = trend_chunk(history, counts, areas, day(0), day(9), by=by)
+    grid = level_grid(history, areas, day(0), day(9))
+    own, sent = own_count_grids(counts, AreaIndex.of(areas), day(0), 10)
+    wards, levels, tallied = ward_tallies(grid.rank, own, sent, areas)
+    group, names = ward_groups(areas, by, wards)
+    added = trends_of_tallies(levels, tallied, group, names, day(0), by)
+    pd.testing.assert_frame_equal(whole.levels, added.levels)
+    pd.testing.assert_frame_equal(whole.counts, added.counts)
 
 
 def test_trends_agree_with_effective_levels():

@@ -2,10 +2,10 @@
 per day and per district (or ward, or province), from a per-day effective-level table.
 
 Everything runs on one (area × day) grid with numpy, so 25,000 blocks over 120 days
-aggregate in a fraction of a second. `trend_chunk` aggregates one range of days and
-`combine_trends` adds chunks up, so a caller can stream history from the store in date
-chunks instead of holding it all. The grid helpers here are shared with
-`zones.transitions` and `zones.targets`.
+aggregate in a fraction of a second. `trend_chunk` aggregates a history table;
+`ward_tallies` keeps each ward's figures apart, which depend on that ward alone, so the
+store can keep them (data.trend_packs) and `trends_of_tallies` adds them up into any
+grouping. The grid helpers here are shared with `zones.transitions` and `zones.targets`.
 
 People are counted at the finest level known: on a day when any block of a ward has a
 known level, the ward's people are its blocks' populations at their levels (a block with
@@ -16,7 +16,6 @@ report only as a whole are then not shown as unknown people, and nobody is count
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -328,15 +327,6 @@ def trend_chunk(history: pd.DataFrame, counts: pd.DataFrame | None, areas: pd.Da
     return _trends(grid, own, sent, idx, areas, by)
 
 
-def trend_of_grids(rank: np.ndarray, own: dict[str, np.ndarray], sent: np.ndarray,
-                   areas: pd.DataFrame, start: dt.date, *, by: str = "district_code") -> Trends:
-    """`trend_chunk` from grids ([area, day] in the order of `areas`, days from `start`):
-    the effective level ranks (index into LEVEL_ORDER), each area's own new_cases and
-    tests_done (NaN: blank) and where it sent a report (as `own_count_grids` gives)."""
-    idx = AreaIndex.of(areas)
-    return _trends(LevelGrid(start, rank), own, sent, idx, areas, by)
-
-
 def _trends(grid: LevelGrid, own, sent, idx: AreaIndex, areas: pd.DataFrame,
             by: str) -> Trends:
     group, names = _groups(areas, by)
@@ -346,11 +336,14 @@ def _trends(grid: LevelGrid, own, sent, idx: AreaIndex, areas: pd.DataFrame,
 
 def ward_tallies(rank: np.ndarray, own: dict[str, np.ndarray], sent: np.ndarray,
                  areas: pd.DataFrame) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-    """The tallies of each ward code of `areas` (its ward and its blocks) from grids as
-    `trend_of_grids` takes them: (ward codes, sorted; wards, blocks and people at each
-    level [ward, day, level, unit]; the ward's new_cases and tests_done [ward, day,
-    field], NaN where blank). A ward's tallies depend on its own areas and reports only,
-    so they can be kept and added up into any grouping by `trends_of_tallies`."""
+    """The tallies of each ward code of `areas` (its ward and its blocks) from grids
+    [area, day] in the order of `areas`: the effective level ranks (index into
+    LEVEL_ORDER), each area's own new_cases and tests_done (NaN: blank) and where it sent
+    a report (as `own_count_grids` gives). Returns (ward codes, sorted; wards, blocks and
+    people at each level [ward, day, level, unit]; the ward's new_cases and tests_done
+    [ward, day, field], NaN where blank). A ward's tallies depend on its own areas and
+    reports only, so they can be kept and added up into any grouping by
+    `trends_of_tallies`."""
     idx = AreaIndex.of(areas)
     group, names = _groups(areas, "ward_code")
     t = tally(LevelGrid(dt.date.min, rank), idx, group, len(names))
@@ -392,28 +385,6 @@ def trends_of_tallies(levels: np.ndarray, counts: np.ndarray, ward_group: np.nda
             for k, field in enumerate(COUNT_FIELDS)}
     sums["wards_reporting"] = member @ (~np.isnan(counts[..., 0])).astype(float)
     return _frames(t, sums, names, start, by)
-
-
-def combine_trends(parts: Iterable[Trends]) -> Trends:
-    """Add up chunks (of days, or of areas) into one Trends, sorted by date and group.
-    Chunks that overlap on a cell are added, so give each area and day to one chunk."""
-    parts = list(parts)
-    if not parts:
-        raise ValueError("no trend chunks to combine")
-    by = parts[0].by
-    if any(p.by != by for p in parts):
-        raise ValueError(f"trend chunks grouped differently: {sorted({p.by for p in parts})}")
-    order = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
-
-    def add(frames: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
-        out = pd.concat(frames, ignore_index=True).groupby(keys, sort=False).sum()
-        out = out.reset_index()
-        rank = out["level"].map(order) if "level" in keys else 0
-        return (out.assign(_r=rank).sort_values(["date", by, "_r"])
-                .drop(columns="_r").reset_index(drop=True))
-
-    return Trends(by, add([p.levels for p in parts], ["date", by, "level"]),
-                  add([p.counts for p in parts], ["date", by]))
 
 
 def trends_table(trends: Trends) -> pd.DataFrame:
