@@ -245,10 +245,12 @@ GRID_COLUMNS = ("ward_code", "month", "format", "blocks", "legend", "cells")  # 
 
 
 def grid_records(c: Connection, first_month: dt.date, last_month: dt.date,
-                 ward_codes: list[str] | None = None) -> list:
-    """The report_packs rows (GRID_COLUMNS) of the months first_month…last_month (first
-    days), of `ward_codes` only if given: what `grids_of` decodes."""
-    q = select(*[report_packs.c[k] for k in GRID_COLUMNS]).where(
+                 ward_codes: list[str] | None = None, *, notes: bool = False) -> list:
+    """The report_packs rows (GRID_COLUMNS, and notes if asked) of the months
+    first_month…last_month (first days), of `ward_codes` only if given: what `grids_of`
+    decodes, `digest_of` hashes and `notes_of` reads."""
+    cols = (*GRID_COLUMNS, "notes") if notes else GRID_COLUMNS
+    q = select(*[report_packs.c[k] for k in cols]).where(
         report_packs.c.month >= first_month, report_packs.c.month <= last_month)
     if ward_codes is not None:
         q = q.where(report_packs.c.ward_code.in_(list(ward_codes)))
@@ -265,14 +267,12 @@ def pack_digest(r, *, notes: bool = False) -> bytes:
     return h.digest()
 
 
-def digest(c: Connection, first_month: dt.date, last_month: dt.date) -> bytes:
-    """Hash of every report of the months first_month…last_month (first days): levels,
-    counts and notes, read without decoding a pack."""
-    q = select(*[report_packs.c[k] for k in (*GRID_COLUMNS, "notes")]).where(
-        report_packs.c.month >= first_month, report_packs.c.month <= last_month,
-    ).order_by(report_packs.c.ward_code, report_packs.c.month)
+def digest_of(records) -> bytes:
+    """Hash of report_packs rows read with their notes (`grid_records(notes=True)`), in any
+    order: levels, counts and notes. Made from the rows a figure is then made from, so
+    the two always agree."""
     h = hashlib.blake2b(digest_size=16)
-    for r in c.execute(q):
+    for r in sorted(records, key=lambda r: (r.ward_code, str(r.month))):
         h.update(f"{r.ward_code}/{as_date(r.month)}".encode() + pack_digest(r, notes=True))
     return h.digest()
 
@@ -324,8 +324,16 @@ def notes(c: Connection) -> pd.DataFrame:
     """Every stored note: ward_code, block_code, date, note (sorted like `read`)."""
     cols = ("ward_code", "month", "blocks", "notes")
     q = select(*[report_packs.c[k] for k in cols]).where(report_packs.c.notes.is_not(None))
+    return notes_of(c.execute(q))
+
+
+def notes_of(records) -> pd.DataFrame:
+    """The notes of report_packs rows (with ward_code, month, blocks and notes), as
+    `notes` gives them."""
     out = []
-    for r in c.execute(q):
+    for r in records:
+        if not r.notes:
+            continue
         blocks, month = r.blocks.split("\n"), as_date(r.month)
         out += [(r.ward_code, blocks[i], month + dt.timedelta(days=j), text)
                 for i, j, text in json.loads(r.notes)]

@@ -304,11 +304,13 @@ class Store:
         with self.engine.connect() as c:
             return packs.grids(c, keys, first_day, last_day, ward_codes)
 
-    def reports_digest(self, first_day: dt.date, last_day: dt.date) -> bytes:
-        """Hash of the reports of the months first_day…last_day fall in (data.packs.digest):
-        what a figure made from them can be kept under."""
+    def report_records(self, first_day: dt.date, last_day: dt.date) -> list:
+        """The report packs of the months first_day…last_day fall in, with their notes, as
+        rows (data.packs.grid_records): a figure made from them and the hash it is kept
+        under (data.packs.digest_of) come from the same read."""
         with self.engine.connect() as c:
-            return packs.digest(c, packs.month_of(first_day), packs.month_of(last_day))
+            return packs.grid_records(c, packs.month_of(first_day), packs.month_of(last_day),
+                                      notes=True)
 
     def ward_tallies(self, areas: pd.DataFrame, start: dt.date, end: dt.date, policy):
         """Trend tallies of each ward code of `areas` on start…end: see

@@ -22,6 +22,7 @@ from functools import cached_property, partial
 
 import pandas as pd
 
+from data import packs
 from geo.fastmap import (
     MapHistory,
     details_exact,
@@ -53,9 +54,9 @@ class MapFiles:
         return json.loads(zlib.decompress(self.files["base"]))["notes"]
 
 
-def _history(store, areas: pd.DataFrame, lead: dt.date, first: dt.date, last: dt.date,
+def _history(records, areas: pd.DataFrame, lead: dt.date, first: dt.date, last: dt.date,
              policy: Policy) -> MapHistory:
-    grids = store.report_grids(area_keys(areas), lead, last)  # no report rows: packs
+    grids = packs.grids_of(records, area_keys(areas), lead, last)  # no report rows
     return map_history_of_grids(areas, *grids, lead, first, last, policy)
 
 
@@ -68,8 +69,8 @@ def _history_files(make, built: dict) -> tuple[bytes, dict]:
                                             "exact": details_exact(history)}
 
 
-def _base_file(store, areas: pd.DataFrame, first: dt.date) -> tuple[bytes, dict]:
-    return pack_json(names_payload(areas, store.notes(), first)), {}
+def _base_file(records, areas: pd.DataFrame, first: dt.date) -> tuple[bytes, dict]:
+    return pack_json(names_payload(areas, packs.notes_of(records), first)), {}
 
 
 def map_files(store, areas: pd.DataFrame, policy: Policy) -> MapFiles:
@@ -77,8 +78,10 @@ def map_files(store, areas: pd.DataFrame, policy: Policy) -> MapFiles:
     (Store.areas()), from its first report day to its last."""
     first, last = store.date_range()
     lead = first - dt.timedelta(days=policy.carry_forward_days)
-    reports = store.reports_digest(lead, last)
-    make = partial(_history, store, areas, lead, first, last, policy)
+    # One read of the report packs: the files are made from the rows their key hashes.
+    records = store.report_records(lead, last)
+    reports = packs.digest_of(records)
+    make = partial(_history, records, areas, lead, first, last, policy)
     key = _key("history", (policy, lead, first, last), areas_digest(areas), reports)
     built: dict = {}
     both, meta = store.derived("map-history", key, partial(_history_files, make, built))
@@ -93,7 +96,7 @@ def map_files(store, areas: pd.DataFrame, policy: Policy) -> MapFiles:
     names = hashlib.blake2b(pd.util.hash_pandas_object(areas, index=False).to_numpy()
                             .tobytes(), digest_size=16).digest()
     base, _ = store.derived("map-base", _key("base", first, names, reports),
-                            partial(_base_file, store, areas, first))
+                            partial(_base_file, records, areas, first))
     return MapFiles(history, {"geometry": geometry, "base": base, "levels": levels,
                               "details": details}, drawn["undrawn"])
 
