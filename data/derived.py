@@ -48,12 +48,14 @@ def keep(engine: Engine, table, rows: list[dict], index: list[str]) -> None:
 def derived(engine: Engine, kind: str, key: str,
             make: Callable[[], tuple[bytes, dict]]) -> tuple[bytes, dict]:
     """The file of `kind` made from what `key` names, with its meta (JSON-able): the kept
-    one if its key matches, else `make()`'s, then kept."""
+    one if its key matches, else `make()`'s, then kept, unless its meta says
+    `"_keep": False` (it was made from data newer than `key` names)."""
     with engine.connect() as c:
         row = c.execute(select(derived_files).where(derived_files.c.kind == kind)).first()
     if row is not None and row.key == key:
         return bytes(row.data), json.loads(row.meta)
     data, meta = make()
-    keep(engine, derived_files, [{"kind": kind, "key": key, "data": data,
-                                  "meta": json.dumps(meta)}], ["kind"])
+    if meta.pop("_keep", True):  # False: made from newer data than `key` names
+        keep(engine, derived_files, [{"kind": kind, "key": key, "data": data,
+                                      "meta": json.dumps(meta)}], ["kind"])
     return data, meta

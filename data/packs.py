@@ -29,6 +29,8 @@ from zones.effective import rank_of_levels
 
 FORMAT = 1
 COLUMNS = [*REPORT_FIELDS, "upload_id"]
+# What a Pack is read from (not the digest, which migration 0004 runs without).
+_PACK_COLUMNS = [c for c in report_packs.c if c.name != "digest"]
 _COUNTS = ("new_cases", "tests_done", "upload_id")  # int32 cells (validate.MAX_COUNT); -1: blank
 
 
@@ -110,11 +112,13 @@ class Pack:
         cells = b"".join([self.level.tobytes(), self.counts["new_cases"].tobytes(),
                           self.counts["tests_done"].tobytes()])
         notes = [[i, j, text] for (i, j), text in sorted(self.notes.items())]
-        return {"ward_code": self.ward_code, "month": self.month, "format": FORMAT,
-                "blocks": "\n".join(self.blocks), "legend": ",".join(self.legend),
-                "cells": zlib.compress(cells, 1),
-                "uploads": zlib.compress(self.counts["upload_id"].tobytes(), 1),
-                "notes": json.dumps(notes, ensure_ascii=False) if notes else None}
+        out = {"ward_code": self.ward_code, "month": self.month, "format": FORMAT,
+               "blocks": "\n".join(self.blocks), "legend": ",".join(self.legend),
+               "cells": zlib.compress(cells, 1),
+               "uploads": zlib.compress(self.counts["upload_id"].tobytes(), 1),
+               "notes": json.dumps(notes, ensure_ascii=False) if notes else None}
+        return out | {"digest": _cells_digest(out["format"], out["blocks"], out["legend"],
+                                              out["cells"]).hex()}
 
     @classmethod
     def from_record(cls, r, *, writable: bool = True, notes: bool = True,
@@ -159,7 +163,7 @@ class Cells:
                      self.has_note[rows])
 
 
-def patch(c: Connection, rows: pd.DataFrame) -> None:
+def patch(c: Connection, rows: pd.DataFrame, *, digests: bool = True) -> None:
     """Write report rows (COLUMNS; new or changed values only) into their packs. The
     rows are turned into arrays once; each pack then takes its slice."""
     if rows.empty:
@@ -183,7 +187,7 @@ def patch(c: Connection, rows: pd.DataFrame) -> None:
     keys = [(str(wards[ward_code[i]]), months[month_code[i]]) for i in first]
     packs = {}
     for chunk in range(0, len(keys), 500):
-        q = select(report_packs).where(
+        q = select(*_PACK_COLUMNS).where(
             tuple_(report_packs.c.ward_code, report_packs.c.month).in_(keys[chunk:chunk + 500]))
         packs.update({(r.ward_code, as_date(r.month)): Pack.from_record(r)
                       for r in c.execute(q)})
@@ -192,10 +196,13 @@ def patch(c: Connection, rows: pd.DataFrame) -> None:
     for chunk in range(0, len(keys), 500):
         c.execute(delete(report_packs).where(
             tuple_(report_packs.c.ward_code, report_packs.c.month).in_(keys[chunk:chunk + 500])))
-    c.execute(report_packs.insert(), [packs[k].record() for k in keys])
+    records = [packs[k].record() for k in keys]
+    if not digests:  # a schema before migration 0007 has no digest column
+        records = [{k: v for k, v in r.items() if k != "digest"} for r in records]
+    c.execute(report_packs.insert(), records)
 
 
-def rebuild(c: Connection) -> int:
+def rebuild(c: Connection, *, digests: bool = True) -> int:
     """Build every pack again from `zone_reports` (a month of wards at a time); returns
     the number of reports packed."""
     c.execute(delete(report_packs))
@@ -213,7 +220,7 @@ def rebuild(c: Connection) -> int:
         rows = pd.DataFrame(c.execute(q).all(), columns=COLUMNS)
         if len(rows):
             rows["date"] = [as_date(d) for d in rows["date"]]
-            patch(c, rows)
+            patch(c, rows, digests=digests)
         done += len(rows)
         month = nxt
     return done
@@ -241,7 +248,7 @@ def read(c: Connection, date_from: dt.date | None = None, date_to: dt.date | Non
     return frame
 
 
-GRID_COLUMNS = ("ward_code", "month", "format", "blocks", "legend", "cells")  # not uploads
+GRID_COLUMNS = ("ward_code", "month", "format", "blocks", "legend", "cells", "digest")
 
 
 def grid_records(c: Connection, first_month: dt.date, last_month: dt.date,
@@ -257,14 +264,33 @@ def grid_records(c: Connection, first_month: dt.date, last_month: dt.date,
     return c.execute(q).all()
 
 
+def _cells_digest(fmt: int, blocks: str, legend: str, cells: bytes) -> bytes:
+    h = hashlib.blake2b(f"{fmt}\n{blocks}\n{legend}\n".encode(), digest_size=16)
+    h.update(cells)
+    return h.digest()
+
+
 def pack_digest(r, *, notes: bool = False) -> bytes:
     """Hash of a report_packs row's levels and counts (and notes, if asked): equal
-    hashes, equal reports."""
-    h = hashlib.blake2b(f"{r.format}\n{r.blocks}\n{r.legend}\n".encode(), digest_size=16)
-    h.update(r.cells)
-    if notes:
-        h.update(b"\x00" + (r.notes or "").encode())
-    return h.digest()
+    hashes, equal reports. The row's `digest` column holds the first, written with the
+    pack; a row read without it (or written before it existed) is hashed here."""
+    kept = getattr(r, "digest", None)
+    cells = (bytes.fromhex(kept) if kept
+             else _cells_digest(r.format, r.blocks, r.legend, r.cells))
+    if not notes:
+        return cells
+    return hashlib.blake2b(cells + b"\x00" + (r.notes or "").encode(), digest_size=16).digest()
+
+
+def report_digest(c: Connection, first_month: dt.date, last_month: dt.date) -> bytes:
+    """`digest_of` the packs of the months first_month…last_month, reading only their
+    kept digests and notes (a few kilobytes, where the packs are megabytes)."""
+    q = select(*[report_packs.c[k] for k in ("ward_code", "month", "digest", "notes")]).where(
+        report_packs.c.month >= first_month, report_packs.c.month <= last_month)
+    rows = c.execute(q).all()
+    if any(r.digest is None for r in rows):  # packs written before digests were kept
+        rows = grid_records(c, first_month, last_month, notes=True)
+    return digest_of(rows)
 
 
 def digest_of(records) -> bytes:

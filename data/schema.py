@@ -183,6 +183,7 @@ report_packs = Table(
     Column("cells", LargeBinary, nullable=False),  # zlib: int8 levels, int32 counts
     Column("uploads", LargeBinary, nullable=False),  # zlib: int32 upload id of each cell
     Column("notes", Text),  # JSON [[row, day, note], …]
+    Column("digest", String(32)),  # hex hash of format, blocks, legend and cells (packs.py)
     PrimaryKeyConstraint("ward_code", "month", name="pk_report_packs"),
     Index("ix_report_packs_month", "month"),
 )

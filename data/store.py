@@ -305,12 +305,18 @@ class Store:
             return packs.grids(c, keys, first_day, last_day, ward_codes)
 
     def report_records(self, first_day: dt.date, last_day: dt.date) -> list:
-        """The report packs of the months first_day…last_day fall in, with their notes, as
-        rows (data.packs.grid_records): a figure made from them and the hash it is kept
-        under (data.packs.digest_of) come from the same read."""
+        """The report packs of the months first_day…last_day fall in, with their notes and
+        digests, as rows (data.packs.grid_records): what a figure is made from, and
+        (data.packs.digest_of) the hash it is then kept under."""
         with self.engine.connect() as c:
             return packs.grid_records(c, packs.month_of(first_day), packs.month_of(last_day),
                                       notes=True)
+
+    def report_digest(self, first_day: dt.date, last_day: dt.date) -> bytes:
+        """data.packs.digest_of the reports of the months first_day…last_day fall in,
+        from the digests kept beside the packs: whether a figure kept under it is current."""
+        with self.engine.connect() as c:
+            return packs.report_digest(c, packs.month_of(first_day), packs.month_of(last_day))
 
     def ward_tallies(self, areas: pd.DataFrame, start: dt.date, end: dt.date, policy):
         """Trend tallies of each ward code of `areas` on start…end: see

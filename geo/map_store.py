@@ -54,23 +54,45 @@ class MapFiles:
         return json.loads(zlib.decompress(self.files["base"]))["notes"]
 
 
-def _history(records, areas: pd.DataFrame, lead: dt.date, first: dt.date, last: dt.date,
-             policy: Policy) -> MapHistory:
-    grids = packs.grids_of(records, area_keys(areas), lead, last)  # no report rows
+def _history(reports: _Reports, areas: pd.DataFrame, lead: dt.date, first: dt.date,
+             last: dt.date, policy: Policy) -> MapHistory:
+    grids = packs.grids_of(reports.rows, area_keys(areas), lead, last)  # no report rows
     return map_history_of_grids(areas, *grids, lead, first, last, policy)
 
 
-def _history_files(make, built: dict) -> tuple[bytes, dict]:
+class _Reports:
+    """The report packs of the days shown, read once and only if a file must be made,
+    and whether they are still the ones the files' keys were made from."""
+
+    def __init__(self, store, lead: dt.date, last: dt.date, digest: bytes):
+        self._read = partial(store.report_records, lead, last)
+        self._rows: list | None = None
+        self.digest = digest
+
+    @property
+    def rows(self) -> list:
+        if self._rows is None:
+            self._rows = self._read()
+        return self._rows
+
+    def meta(self, **meta) -> dict:
+        """`meta`, marked not to be kept if an upload landed after the digest was read:
+        the file is then newer than its key (data.derived)."""
+        return meta if packs.digest_of(self.rows) == self.digest else meta | {"_keep": False}
+
+
+def _history_files(make, reports: _Reports, built: dict) -> tuple[bytes, dict]:
     """The levels and details files one after the other, and where they part; the
     history they came from goes into `built`."""
     history = built["history"] = make()
     levels = pack_levels(history)
-    return levels + pack_details(history), {"levels": len(levels),
-                                            "exact": details_exact(history)}
+    return levels + pack_details(history), reports.meta(levels=len(levels),
+                                                        exact=details_exact(history))
 
 
-def _base_file(records, areas: pd.DataFrame, first: dt.date) -> tuple[bytes, dict]:
-    return pack_json(names_payload(areas, packs.notes_of(records), first)), {}
+def _base_file(reports: _Reports, areas: pd.DataFrame, first: dt.date) -> tuple[bytes, dict]:
+    names = names_payload(areas, packs.notes_of(reports.rows), first)
+    return pack_json(names), reports.meta()
 
 
 def map_files(store, areas: pd.DataFrame, policy: Policy) -> MapFiles:
@@ -78,13 +100,14 @@ def map_files(store, areas: pd.DataFrame, policy: Policy) -> MapFiles:
     (Store.areas()), from its first report day to its last."""
     first, last = store.date_range()
     lead = first - dt.timedelta(days=policy.carry_forward_days)
-    # One read of the report packs: the files are made from the rows their key hashes.
-    records = store.report_records(lead, last)
-    reports = packs.digest_of(records)
-    make = partial(_history, records, areas, lead, first, last, policy)
-    key = _key("history", (policy, lead, first, last), areas_digest(areas), reports)
+    # The packs' kept digests say whether the kept files are current; the packs
+    # themselves are read only to make a file again.
+    reports = _Reports(store, lead, last, store.report_digest(lead, last))
+    make = partial(_history, reports, areas, lead, first, last, policy)
+    key = _key("history", (policy, lead, first, last), areas_digest(areas), reports.digest)
     built: dict = {}
-    both, meta = store.derived("map-history", key, partial(_history_files, make, built))
+    both, meta = store.derived("map-history", key,
+                               partial(_history_files, make, reports, built))
     levels, details = both[:meta["levels"]], both[meta["levels"]:]
     history = built.get("history")
     if history is None:
@@ -95,8 +118,8 @@ def map_files(store, areas: pd.DataFrame, policy: Policy) -> MapFiles:
                                     partial(geometry_file, areas, wards, blocks))
     names = hashlib.blake2b(pd.util.hash_pandas_object(areas, index=False).to_numpy()
                             .tobytes(), digest_size=16).digest()
-    base, _ = store.derived("map-base", _key("base", first, names, reports),
-                            partial(_base_file, records, areas, first))
+    base, _ = store.derived("map-base", _key("base", first, names, reports.digest),
+                            partial(_base_file, reports, areas, first))
     return MapFiles(history, {"geometry": geometry, "base": base, "levels": levels,
                               "details": details}, drawn["undrawn"])
 

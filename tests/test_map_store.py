@@ -110,3 +110,30 @@ def test_a_store_that_cannot_be_written_still_gets_its_map(city):
     same_history(got.history, reference(city))
     with city.engine.connect() as c:
         assert c.execute(select(derived_files.c.kind)).all() == []
+
+
+def test_files_made_from_newer_reports_than_their_key_are_not_kept(city, monkeypatch):
+    """An upload landing between reading the packs' digests and reading the packs: the
+    map shows the newer reports, and nothing is kept under the older key."""
+    real = city.report_records
+    rows = pd.DataFrame([{"ward_code": "90002", "block_code": "", "date": END,
+                          "level": "phong_toa", "new_cases": 1, "tests_done": 0,
+                          "note": None}])
+
+    def upload_first(*args):
+        if not city.reports(END, END).query("ward_code == '90002' and block_code == ''")[
+                "level"].eq("phong_toa").all():
+            city.record_upload(UploadMeta("an", "late.csv", "e" * 64, 1), rows, {})
+        return real(*args)
+
+    monkeypatch.setattr(city, "report_records", upload_first)
+    got = map_store.map_files(city, city.areas(), POLICY)
+    same_history(got.history, reference(city))  # the newer reports
+    with city.engine.connect() as c:
+        kinds = sorted(c.execute(select(derived_files.c.kind)).scalars())
+    assert kinds == ["map-geometry"]  # the history and names were not kept
+    again = map_store.map_files(city, city.areas(), POLICY)
+    same_history(again.history, reference(city))
+    with city.engine.connect() as c:
+        assert sorted(c.execute(select(derived_files.c.kind)).scalars()) == [
+            "map-base", "map-geometry", "map-history"]
