@@ -38,6 +38,19 @@ def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+def days_in(month: dt.date) -> int:
+    return calendar.monthrange(month.year, month.month)[1]
+
+
+def months(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first days of the months from `first`'s to `last`'s."""
+    out, month = [], month_of(first)
+    while month <= last:
+        out.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
 @dataclass
 class Pack:
     """One ward's reports in one month: rows are its areas (block codes, '' for the ward
@@ -52,7 +65,7 @@ class Pack:
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        days = calendar.monthrange(self.month.year, self.month.month)[1]
+        days = days_in(self.month)
         if self.level is None:
             self.level = np.zeros((len(self.blocks), days), dtype=np.int8)
         for name in _COUNTS:
@@ -130,7 +143,7 @@ class Pack:
                              f"expected {FORMAT}; run `python cli.py repack`")
         month = as_date(r.month)
         blocks = r.blocks.split("\n")
-        days = calendar.monthrange(month.year, month.month)[1]
+        days = days_in(month)
         raw = zlib.decompress(r.cells)
         n = len(blocks) * days
         if uploads:
@@ -210,19 +223,17 @@ def rebuild(c: Connection, *, digests: bool = True) -> int:
     bounds = c.execute(select(zone_reports.c.date).order_by(zone_reports.c.date).limit(1)).first()
     if bounds is None:
         return 0
-    month = month_of(as_date(bounds[0]))
     last = as_date(c.execute(select(zone_reports.c.date)
                               .order_by(zone_reports.c.date.desc()).limit(1)).scalar_one())
-    while month <= last:
-        nxt = (month + dt.timedelta(days=32)).replace(day=1)
+    for month in months(as_date(bounds[0]), last):
         q = select(*[zone_reports.c[f] for f in COLUMNS]).where(
-            zone_reports.c.date >= month, zone_reports.c.date < nxt)
+            zone_reports.c.date >= month,
+            zone_reports.c.date < month + dt.timedelta(days=days_in(month)))
         rows = pd.DataFrame(c.execute(q).all(), columns=COLUMNS)
         if len(rows):
             rows["date"] = [as_date(d) for d in rows["date"]]
             patch(c, rows, digests=digests)
         done += len(rows)
-        month = nxt
     return done
 
 

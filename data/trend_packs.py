@@ -14,7 +14,6 @@ a city of 25,000 blocks over 120 days.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import zlib
@@ -26,7 +25,7 @@ from sqlalchemy import Engine, select
 from data import packs
 from data.derived import keep
 from data.schema import as_date, trend_packs
-from zones.areas import area_keys
+from zones.areas import area_keys, area_row_hashes
 from zones.effective import effective_rank_history
 from zones.policy import Policy
 from zones.trends import COUNT_FIELDS, LEVEL_ORDER, UNITS, ward_tallies
@@ -36,30 +35,12 @@ _IN_LIMIT = 900  # ward codes filtered in SQL (SQLite's old limit is 999 paramet
 _CELLS = len(LEVEL_ORDER) * len(UNITS)  # tally values per day
 
 
-def _months(first: dt.date, last: dt.date) -> list[dt.date]:
-    out, month = [], packs.month_of(first)
-    while month <= last:
-        out.append(month)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return out
-
-
-def _month_days(month: dt.date) -> int:
-    return calendar.monthrange(month.year, month.month)[1]
-
-
 def _area_hashes(areas: pd.DataFrame, wards: pd.Index) -> np.ndarray:
     """One 64-bit hash per ward of what its tallies depend on in `areas`: codes, types
     and populations of its areas, in any order."""
-    frame = pd.DataFrame({
-        "ward_code": areas["ward_code"].astype(str),
-        "block_code": areas["block_code"].astype(str),
-        "area_type": areas["area_type"].astype(str),
-        "population": pd.to_numeric(areas["population"], errors="coerce").astype(float),
-    })
-    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy(np.uint64)
     out = np.zeros(len(wards), dtype=np.uint64)
-    np.add.at(out, wards.get_indexer(frame["ward_code"]), rows)  # wraps modulo 2**64
+    at = wards.get_indexer(areas["ward_code"].astype(str))
+    np.add.at(out, at, area_row_hashes(areas))  # wraps modulo 2**64
     return out
 
 
@@ -69,7 +50,7 @@ def _keys(wards: pd.Index, months: list[dt.date], areas: pd.DataFrame, records,
     lead = policy.carry_forward_days
     digest = {(r.ward_code, as_date(r.month)): packs.pack_digest(r) for r in records}
     head = repr((FORMAT, lead, policy.rollup, LEVEL_ORDER, UNITS, COUNT_FIELDS)).encode()
-    feeds = {m: [(d, d.isoformat().encode()) for d in _months(m - dt.timedelta(days=lead), m)]
+    feeds = {m: [(d, d.isoformat().encode()) for d in packs.months(m - dt.timedelta(days=lead), m)]
              for m in months}
     out = {}
     for ward, area_hash in zip(wards, _area_hashes(areas, wards), strict=True):
@@ -85,7 +66,7 @@ def _keys(wards: pd.Index, months: list[dt.date], areas: pd.DataFrame, records,
 
 
 def _decode(data: bytes, month: dt.date) -> tuple[np.ndarray, np.ndarray] | None:
-    days = _month_days(month)
+    days = packs.days_in(month)
     values = np.frombuffer(zlib.decompress(data), dtype=np.float64)
     if len(values) != days * (_CELLS + len(COUNT_FIELDS)):
         return None  # written under another layout: computed again
@@ -106,7 +87,7 @@ def _compute(missing: dict[dt.date, list[str]], areas: pd.DataFrame, records,
     out = {}
     for month, wards in missing.items():
         first = month - dt.timedelta(days=lead)
-        last = month + dt.timedelta(days=_month_days(month) - 1)
+        last = month + dt.timedelta(days=packs.days_in(month) - 1)
         sub = areas[codes.isin(wards).to_numpy()]
         wanted = set(wards)
         feed = [r for r in records if r.ward_code in wanted
@@ -126,7 +107,7 @@ def tallies(engine: Engine, areas: pd.DataFrame, start: dt.date, end: dt.date,
     (ward codes, levels [ward, day, level, unit], counts [ward, day, field]), from the
     kept rows where their keys still match, computed (and kept) where not."""
     wards = pd.Index(pd.unique(areas["ward_code"].astype(str))).sort_values()
-    months = _months(start, end)
+    months = packs.months(start, end)
     where = list(wards) if len(wards) <= _IN_LIMIT else None
     kept_q = select(trend_packs).where(trend_packs.c.month >= months[0],
                                        trend_packs.c.month <= months[-1])

@@ -45,17 +45,21 @@ def area_keys(areas: pd.DataFrame) -> pd.MultiIndex:
     return keys
 
 
-def areas_digest(areas: pd.DataFrame) -> bytes:
-    """Hash of what figures take from the area table, row by row in its order: keys,
-    kinds and populations (names do not count)."""
+def area_row_hashes(areas: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of each area of what figures take from the area table: its keys,
+    kind and population (names do not count)."""
     frame = pd.DataFrame({
         "ward_code": areas["ward_code"].astype(str),
         "block_code": areas["block_code"].fillna(WARD_ROW).astype(str),
         "area_type": areas["area_type"].astype(str),
         "population": pd.to_numeric(areas["population"], errors="coerce").astype(float),
     })
-    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy(np.uint64)
-    return hashlib.blake2b(rows.tobytes(), digest_size=16).digest()
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy(np.uint64)
+
+
+def areas_digest(areas: pd.DataFrame) -> bytes:
+    """Hash of `area_row_hashes`, row by row in the table's order."""
+    return hashlib.blake2b(area_row_hashes(areas).tobytes(), digest_size=16).digest()
 
 
 def report_positions(keys: pd.MultiIndex, reports: pd.DataFrame) -> np.ndarray:
