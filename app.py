@@ -9,41 +9,37 @@ unexpected error in a page shows the user a reference id; its traceback goes to 
 from __future__ import annotations
 
 import importlib
-import logging
-import os
 
 import streamlit as st
 
-from data.audit import incident
+from data.config import settings
+from data.store.audit import incident
 from i18n import DEFAULT_LANGUAGE
 from i18n import t as tr
 from ui import auth_gate, common
 
 # (section, url path, module in ui/, action it needs): the url path is also the page's
-# catalogue key (pages.nav.<path>); the action is data.auth's, as in cli.NEEDS ("read":
+# catalogue key (pages.nav.<path>); the action is data.store.accounts's, as in cli.NEEDS ("read":
 # anyone, signed in or not). The first page is the default, served at the root URL. A
 # page's module is imported when the page is first shown, so the map does not wait for
 # the charting, spreadsheet and report libraries of the other pages.
 PAGES = [
-    ("monitor", "map", "map_page", "read"),
-    ("monitor", "table", "table_page", "read"),
-    ("monitor", "trends", "trends_page", "read"),
-    ("monitor", "targets", "targets_page", "read"),
-    ("report", "upload", "upload_page", "upload"),
+    ("monitor", "map", "map", "read"),
+    ("monitor", "table", "table", "read"),
+    ("monitor", "trends", "trends", "read"),
+    ("monitor", "targets", "targets", "read"),
+    ("report", "upload", "upload", "upload"),
     ("report", "report", "report_form", "upload"),
-    ("report", "history", "history_page", "read"),
-    ("report", "periodic", "reports_page", "read"),
-    ("testing", "schedule", "schedule_page", "read"),  # its downloads and marks check more
+    ("report", "history", "history", "read"),
+    ("report", "periodic", "reports", "read"),
+    ("testing", "schedule", "schedule", "read"),  # its downloads and marks check more
 ]
 
 
 def setup_log() -> None:
     """Tracebacks of unexpected errors go to VUNGXANH_LOG_FILE (default vungxanh.log), as
     the CLI's do, never to the browser."""
-    log = logging.getLogger("vungxanh")
-    if not log.handlers:
-        log.addHandler(logging.FileHandler(os.environ.get("VUNGXANH_LOG_FILE",
-                                                          "vungxanh.log"), delay=True))
+    settings.log_to_file()
 
 
 def guarded(run, lang: str) -> None:
@@ -60,7 +56,7 @@ def navigation(store, lang: str) -> dict[str, list[st.Page]]:
     def page(path: str, module: str, need: str) -> st.Page:
         def run() -> None:
             if auth_gate.require(store, need, lang):
-                importlib.import_module(f"ui.{module}").render(store, lang)
+                importlib.import_module(f"ui.pages.{module}").render(store, lang)
 
         return st.Page(lambda: guarded(run, lang), title=tr(f"pages.nav.{path}", lang),
                        url_path=path, default=path == PAGES[0][1])

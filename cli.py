@@ -66,8 +66,8 @@ def make_progress(stream=sys.stderr):
 
 
 def cmd_import_boundaries(args, store, policy) -> int:
-    from geo.boundaries import BoundaryError
-    from geo.importer import import_boundaries
+    from data.ingest.boundaries import import_boundaries
+    from geo.boundaries.read import BoundaryError
 
     try:
         summary = import_boundaries(store, args.file, crs=args.crs, level=args.level,
@@ -88,7 +88,7 @@ def cmd_import_boundaries(args, store, policy) -> int:
 
 
 def cmd_import_blocks(args, store, policy) -> int:
-    from data.blocks_csv import BlocksError, import_blocks_csv
+    from data.ingest.blocks import BlocksError, import_blocks_csv
 
     try:
         summary = import_blocks_csv(store, args.csv, actor=_actor(args))
@@ -103,7 +103,7 @@ def cmd_import_blocks(args, store, policy) -> int:
 
 
 def cmd_ingest(args, store, policy) -> int:
-    from data.ingest import ingest_file
+    from data.ingest.zone_file import ingest_file
 
     status = EXIT_OK
     user, allowed = _actor(args), None if args.login is None else args.login.allowed_wards
@@ -162,7 +162,7 @@ def _print_problems(head: str, problems, lang: str) -> None:
 
 
 def cmd_demo(args, store, policy) -> int:
-    from data.demo import generate_demo, load_demo
+    from data.demo.city import generate_demo, load_demo
 
     progress = make_progress()
     if args.boundaries is None:
@@ -174,8 +174,8 @@ def cmd_demo(args, store, policy) -> int:
     else:
         import hashlib
 
-        from data import demo_real
-        from geo.boundaries import BoundaryError, read_boundaries
+        from data.demo import real as demo_real
+        from geo.boundaries.read import BoundaryError, read_boundaries
 
         try:
             wards = read_boundaries(args.boundaries, level="ward").gdf
@@ -203,7 +203,7 @@ def cmd_demo(args, store, policy) -> int:
 
 
 def cmd_export_levels(args, store, policy) -> int:
-    from data.exports import levels_table, write_levels
+    from data.exports.levels import levels_table, write_levels
 
     df = levels_table(store, args.as_of, policy)
     if df.empty:
@@ -218,8 +218,8 @@ def cmd_export_levels(args, store, policy) -> int:
 
 
 def cmd_targets(args, store, policy) -> int:
-    from data.analytics import targets_as_of
-    from data.targets_file import load_targets
+    from data.config.policy_files import load_targets
+    from data.services.figures import targets_as_of
     from zones.targets import TargetsError
 
     try:
@@ -253,7 +253,7 @@ def _write_out(data: bytes, output: str | None, what: str) -> None:
 
 
 def cmd_trends(args, store, policy) -> int:
-    from data.analytics import trends_between
+    from data.services.figures import trends_between
     from zones.trends import trends_table
 
     try:
@@ -265,7 +265,7 @@ def cmd_trends(args, store, policy) -> int:
         text = table.to_json(orient="records", date_format="iso", force_ascii=False)
         data = text.encode("utf-8") + b"\n"
     else:
-        from data.exports import csv_bytes
+        from data.exports.levels import csv_bytes
 
         data = csv_bytes(table)
     _write_out(data, args.output, f"{len(table)} rows")
@@ -273,7 +273,7 @@ def cmd_trends(args, store, policy) -> int:
 
 
 def cmd_record_rounds(args, store, policy) -> int:
-    from data.plan_inputs import PlanInputError, read_rounds_file
+    from data.ingest.plan_inputs import PlanInputError, read_rounds_file
 
     try:
         rounds = read_rounds_file(args.csv, store.known_areas(), today_vn())
@@ -286,7 +286,7 @@ def cmd_record_rounds(args, store, policy) -> int:
 
 
 def _capacity(args, store):
-    from data.plan_inputs import read_capacity_file
+    from data.ingest.plan_inputs import read_capacity_file
 
     if args.capacity_file:
         return read_capacity_file(args.capacity_file, store.areas(), today_vn())
@@ -298,9 +298,9 @@ def _capacity(args, store):
 
 
 def cmd_schedule(args, store, policy) -> int:
-    from data.analytics import schedule_as_of
-    from data.plan_inputs import PlanInputError
-    from data.schedule_exports import write_schedule
+    from data.exports.schedule import write_schedule
+    from data.ingest.plan_inputs import PlanInputError
+    from data.services.figures import schedule_as_of
 
     try:
         plan = schedule_as_of(store, args.as_of, policy, days=args.days,
@@ -341,7 +341,7 @@ def _print_plan_summary(plan, out) -> None:
 
 
 def cmd_report(args, store, policy) -> int:
-    from data.reports import parse_period, parse_scope, run_report
+    from data.reports.run import parse_period, parse_scope, run_report
 
     try:
         scope, period = parse_scope(args.scope), parse_period(args.period)
@@ -356,7 +356,7 @@ def cmd_report(args, store, policy) -> int:
 
 # ---- accounts, audit, backup ---------------------------------------------------------
 
-# What each command needs when the store has accounts (data.auth.ACTIONS); a command not
+# What each command needs when the store has accounts (data.store.accounts.ACTIONS); a command not
 # listed here needs "read". With no account in the store, everything runs (local mode).
 NEEDS = {"ingest": "upload", "record-rounds": "rounds", "schedule": "schedule",
          "export-levels": "export", "report": "export", "demo": "areas",
@@ -398,7 +398,7 @@ def _new_password(args) -> str:
 
 def login(args, store):
     """The account the command runs as (None in local mode), checked against its needs."""
-    from data.auth import authenticate, has_accounts
+    from data.store.accounts import authenticate, has_accounts
 
     if not has_accounts(store):
         if args.command == "user" and args.user_command == "add" and args.role != "admin":
@@ -419,7 +419,7 @@ def login(args, store):
 
 
 def cmd_user(args, store, policy) -> int:
-    from data import auth
+    from data.store import accounts as auth
 
     actor, name = _actor(args), getattr(args, "name", None)
     try:
@@ -447,7 +447,7 @@ def cmd_user(args, store, policy) -> int:
 
 
 def cmd_audit(args, store, policy) -> int:
-    from data.audit import entries, export_bytes
+    from data.store.audit import entries, export_bytes
 
     data = export_bytes(entries(store), args.format)
     _write_out(data, args.output, f"audit log ({args.format})")
@@ -455,7 +455,7 @@ def cmd_audit(args, store, policy) -> int:
 
 
 def cmd_backup(args, store, policy) -> int:
-    from data.backup import BackupError, backup
+    from data.store.backup import BackupError, backup
 
     try:
         dest = backup(store, args.backup_file, actor=_actor(args))
@@ -466,7 +466,7 @@ def cmd_backup(args, store, policy) -> int:
 
 
 def cmd_repack(args, store, policy) -> int:
-    """Build the report packs (the fast read path, data.packs) again from the reports and
+    """Build the report packs (the fast read path, data.store.packs) again from the reports and
     check they read back the same as the rows."""
     n = store.repack()
     same = store.reports().reset_index(drop=True).equals(
@@ -476,7 +476,7 @@ def cmd_repack(args, store, policy) -> int:
 
 
 def cmd_restore(args, store, policy) -> int:
-    from data.backup import BackupError, restore
+    from data.store.backup import BackupError, restore
 
     try:
         saved = restore(store, args.backup_file, actor=_actor(args))
@@ -637,7 +637,7 @@ def _open_store(args):
     a password)."""
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-    from data.store import Store
+    from data.store.database import Store
 
     try:
         return Store(args.db)
@@ -660,8 +660,8 @@ def _setup_log() -> None:
 
 
 def _run(args, store, policy) -> int:
-    from data.audit import note_policy
-    from data.policy_file import DEFAULT_POLICY_PATH
+    from data.config.policy_files import DEFAULT_POLICY_PATH
+    from data.store.audit import note_policy
 
     args.login = login(args, store)
     status = args.func(args, store, policy)
@@ -675,8 +675,8 @@ def _run(args, store, policy) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
-    from data.audit import incident
-    from data.policy_file import load_policy
+    from data.config.policy_files import load_policy
+    from data.store.audit import incident
     from zones.policy import PolicyError
 
     try:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -120,8 +120,8 @@ def city_size(quick: bool) -> tuple[int, int, int]:
 def city_store(url: str | None, quick: bool):
     """The store to measure: `url`, else the demo city kept in the temp folder between
     runs (generated on first use)."""
-    from data.demo import generate_demo, load_demo
-    from data.store import Store
+    from data.demo.city import generate_demo, load_demo
+    from data.store.database import Store
 
     if url:
         return Store(url)

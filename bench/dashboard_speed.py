@@ -6,7 +6,7 @@ map, trends, targets and schedule pages have each been shown once.
 
 Chromium is started first (a user's browser is already open), then the clock starts with
 the server process. The component cache is a fresh folder each time. The store keeps the
-map's files (geo.map_store) once they are made, as it does for a dashboard restarted on
+map's files (data.store.map_files) once they are made, as it does for a dashboard restarted on
 its data: the cold start is the median of three starts with them kept, and a fourth start
 with them dropped first (a start right after an import or a day's upload) is reported
 beside it. Memory is the peak resident set (VmHWM in /proc) of the server and any
@@ -28,9 +28,8 @@ from pathlib import Path
 from common import ROOT, Figure, city_store, main, note
 from sqlalchemy import delete
 
-from data.schema import derived_files
-from tests.browser_harness import _wait_healthy as wait_healthy
-from tests.browser_harness import free_port, launch_chromium
+from data.store.schema import derived_files
+from tests.support.browser import free_port, launch_chromium, wait_healthy
 
 PAGES = ("trends", "targets", "schedule")
 TIMEOUT_S = 300  # first page loads at city scale take tens of seconds: report, never cap

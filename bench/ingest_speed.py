@@ -22,11 +22,11 @@ from common import Figure, main, note, timed
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, registry
 
-from data.demo import generate_demo
-from data.ingest import ingest_file
-from data.policy_file import load_policy
-from data.schema import zone_reports
-from data.store import Store
+from data.config.policy_files import load_policy
+from data.demo.city import generate_demo
+from data.ingest.zone_file import ingest_file
+from data.store.database import Store
+from data.store.schema import zone_reports
 from zones.levels import REPORTABLE, parse_level
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -33,14 +33,14 @@ import geopandas as gpd
 import numpy as np
 from common import CACHE, Figure, city_store, main, note, timed
 
-from data.policy_file import load_policy
-from data.store import Store
-from geo import fastmap
-from geo.assets import build_component, write_content
-from geo.geometry_file import area_geometries
-from geo.labels import level_summary, pattern_defs
-from geo.mapbuild import build_level_map, render_html
-from tests.browser_harness import launch_chromium
+from data.config.policy_files import load_policy
+from data.store.database import Store
+from geo.htmlmap.folium_map import build_level_map, render_html
+from geo.style import level_summary, pattern_defs
+from geo.webmap import payload as fastmap
+from geo.webmap.assets import build_component, write_content
+from geo.webmap.geometry_file import area_geometries
+from tests.support.browser import launch_chromium
 from ui.components.vxmap import SOURCE_DIR, component_text, level_table
 from zones.effective import effective_levels
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data.policy_file import load_policy
+from data.config.policy_files import load_policy
 from zones.schedule import plan_schedule
 
 AS_OF = dt.date(2021, 9, 10)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from common import Figure, main, note, timed
 
-from data.policy_file import load_policy
+from data.config.policy_files import load_policy
 from zones.schedule import plan_schedule
 
 AS_OF = dt.date(2021, 9, 10)

@@ -18,11 +18,11 @@ import pandas as pd
 from common import Figure, city_store, main, note, timed
 from sqlalchemy import delete
 
-from data import packs
-from data.analytics import trends_between
-from data.policy_file import load_policy
-from data.schema import trend_packs
-from data.store import Store
+from data.config.policy_files import load_policy
+from data.services.figures import trends_between
+from data.store import packs
+from data.store.database import Store
+from data.store.schema import trend_packs
 from zones.effective import effective_history
 
 GOAL_S = 0.2

@@ -1,10 +1,10 @@
 """Who is using the dashboard and what they may do: the sidebar sign-in, and the checks
 pages make before uploads, schedule downloads, marked rounds and the audit log.
 
-The rules are data.auth's, the same as the CLI's (cli.NEEDS). With no account in the store
+The rules are data.store.accounts's, the same as the CLI's (cli.NEEDS). With no account in the store
 the dashboard runs in single-user local mode: everything allowed, as before accounts
 existed. With accounts, anyone may read without signing in (as a viewer); signing in is
-by name and password (argon2id, data.auth), or, when `.streamlit/secrets.toml` has an
+by name and password (argon2id, data.store.accounts), or, when `.streamlit/secrets.toml` has an
 [auth] section, by OpenID Connect through `st.login`, the provider's e-mail address
 naming the account.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from data.auth import ACTIONS, ROLES, User, authenticate, get_user, has_accounts
+from data.store.accounts import ACTIONS, ROLES, User, authenticate, get_user, has_accounts
 from i18n import t as tr
 
 USER_KEY = "auth_user"  # session: the signed-in User

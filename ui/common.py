@@ -4,17 +4,16 @@ from the store (cached until an upload changes it), the language, the first-run 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
-from data.policy_file import load_policy
-from data.store import Store, resolve_url
-from geo.labels import wards_frame
+from data.config import clock, settings
+from data.config.policy_files import load_policy
+from data.store.database import Store
+from geo.style import wards_frame
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
 from i18n import t as tr
 from zones.policy import Policy
@@ -22,25 +21,24 @@ from zones.policy import Policy
 if TYPE_CHECKING:  # geopandas is imported where it is used: the map page needs none
     import geopandas as gpd
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language
 
 
 def db_url() -> str:
     """The store: DATABASE_URL, or the file DATABASE_URL_FILE names, as for the CLI
-    (data.store.resolve_url); VUNGXANH_DB is an older name for DATABASE_URL."""
-    return resolve_url(os.environ.get("DATABASE_URL") or os.environ.get("VUNGXANH_DB") or None)
+    (data.config.settings.database_url); VUNGXANH_DB is an older name for DATABASE_URL."""
+    return settings.database_url(legacy=True)
 
 
 def today_vn() -> dt.date:
     """Today in Vietnam: uploads dated after it are refused (SPEC)."""
-    return dt.datetime.now(VN_TZ).date()
+    return clock.today_vn()
 
 
 def tiles() -> tuple[str | None, str | None]:
     """Optional base tiles (URL template, attribution); none by default, so the map works
     with no internet."""
-    return os.environ.get("VUNGXANH_TILES") or None, os.environ.get("VUNGXANH_TILES_ATTR")
+    return settings.value("VUNGXANH_TILES"), settings.value("VUNGXANH_TILES_ATTR")
 
 
 @st.cache_resource(show_spinner=False)
@@ -88,7 +86,7 @@ def ensure_demo(store: Store, lang: str) -> None:
     opens on a working dashboard."""
     if store.count("wards"):
         return
-    from data.demo import generate_demo, load_demo  # only needed on a first start
+    from data.demo.city import generate_demo, load_demo  # only needed on a first start
 
     with _demo_lock(store.url):
         if store.count("wards"):

@@ -12,7 +12,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-# block_code of a ward's own row. It mirrors data.schema.WARD_ROW, which zones/ may not
+# block_code of a ward's own row. It mirrors data.store.schema.WARD_ROW, which zones/ may not
 # import (data flows file → data → zones, never back).
 WARD_ROW = ""
 AREA_TYPES = ("ward", "block")

@@ -19,12 +19,9 @@ import pandas as pd
 
 from zones.areas import area_keys, day_numbers, report_positions, rows_on
 from zones.counts import COUNT_FIELDS, area_counts
-from zones.levels import UNKNOWN, by_severity
+from zones.levels import RANKED
 from zones.policy import Policy
 
-# Rank 0 is "no data"; ranks 1… follow the severity column of the level table, so the
-# worst level is the largest rank and a rollup is a maximum.
-RANKED = (UNKNOWN, *by_severity())
 # Where a level came from; the position is the code stored in the grid.
 SOURCES = ("none", "report", "carried", "rollup")
 NONE, REPORT, CARRIED, ROLLUP = range(len(SOURCES))

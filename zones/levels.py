@@ -43,6 +43,13 @@ def by_severity(codes=None) -> list[str]:
     return sorted(pool, key=lambda c: LEVELS[c].severity)
 
 
+# Rank 0 is "no data"; ranks 1… follow the severity column, so the worst level is the
+# largest rank and a rollup is a maximum. Grids, tallies and the map store ranks.
+RANKED = (UNKNOWN, *by_severity())
+# Display order (legends, tables, reports): least to most severe, then no data.
+LEGEND_ORDER = (*by_severity(), UNKNOWN)
+
+
 def severity(code: str) -> int | None:
     return LEVELS[code].severity
 

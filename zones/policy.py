@@ -1,7 +1,7 @@
 """Policy as data: parse and validate a policy TOML text into a `Policy`.
 
 The text comes from `policy/default.toml` or a file the office supplies; reading the file
-is the caller's job (`data.policy_file`), so this module stays free of I/O.
+is the caller's job (`data.config.policy_files`), so this module stays free of I/O.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The content of a periodic report (báo cáo định kỳ) on zone levels: pure functions from
 the area table, the per-day level history, the reports and the rounds on record to the
 figures a steering office sends up, day, week or month. Wording and layout are not here
-(data/report_compose.py); every figure is here, so the DOCX, PDF and XLSX agree.
+(data/reports/compose.py); every figure is here, so the DOCX, PDF and XLSX agree.
 """
 
 from __future__ import annotations
@@ -12,17 +12,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from zones.levels import UNKNOWN, by_severity, severity
+from zones.levels import LEGEND_ORDER, RANKED, severity
 from zones.policy import Policy
 from zones.report_counts import CountsPart, counts_part, missing_reports
 from zones.report_period import Period, Scope, previous
 from zones.report_rounds import RoundsPart, rounds_part
 from zones.targets import SCOPES, TargetProgress
 from zones.transitions import transitions_window
-from zones.trends import LEVEL_ORDER, UNITS, AreaIndex, level_grid, tally
+from zones.trends import UNITS, AreaIndex, level_grid, tally
 
-# Display order: least to most severe, then no data.
-LEVELS_SHOWN = (*by_severity(), UNKNOWN)
 # A change is measured against the area's last known level; a silence longer than this
 # before the period hides the level it came from (the missing-report list shows it).
 CHANGE_LOOKBACK_DAYS = 14
@@ -86,8 +84,8 @@ def headline(history: pd.DataFrame, areas: pd.DataFrame, period: Period) -> pd.D
     grid = level_grid(history, idx, first, period.end)
     counts = tally(grid, idx, np.zeros(len(areas), dtype=np.int64), 1)[0]
     at_end, at_start = counts[-1], counts[(period.baseline - first).days]
-    order = [LEVEL_ORDER.index(code) for code in LEVELS_SHOWN]
-    out = pd.DataFrame({"level": list(LEVELS_SHOWN)})
+    order = [RANKED.index(code) for code in LEGEND_ORDER]
+    out = pd.DataFrame({"level": list(LEGEND_ORDER)})
     for i, unit in enumerate(UNITS):
         end = at_end[order, i].round().astype(np.int64)
         start = at_start[order, i].round().astype(np.int64)
@@ -111,12 +109,12 @@ def level_changes(history: pd.DataFrame, areas: pd.DataFrame, period: Period) ->
     changed = (rank > 0) & (before >= 0) & (rank != prev)
     changed[:, : (period.start - first).days] = False
     row, col = np.nonzero(changed)
-    names = np.asarray(LEVEL_ORDER, dtype=object)
+    names = np.asarray(RANKED, dtype=object)
     out = areas[NAME_COLUMNS].iloc[row].reset_index(drop=True)
     out.insert(0, "date", pd.Series([first + dt.timedelta(days=int(c)) for c in col],
                                     dtype=object))
     out["from_level"], out["to_level"] = names[prev[row, col]], names[rank[row, col]]
-    # Ranks follow severity (LEVEL_ORDER), so a larger rank is worse.
+    # Ranks follow severity (RANKED), so a larger rank is worse.
     out["direction"] = np.where(rank[row, col] > prev[row, col], "worse", "better")
     return out.sort_values(["date", "ward_code", "block_code"], ignore_index=True)
 

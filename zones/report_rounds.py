@@ -3,7 +3,7 @@ rounds fell due, how many were done, how many ran overdue, and who is overdue at
 
 Rounds on record are the union of the testing_rounds table and the rounds derived from
 daily `tests_done` (zones.rounds.derive_rounds: coverage ≥ policy.round_min_coverage), as
-data.analytics.rounds_until gathers them for the testing schedule too.
+data.services.figures.rounds_until gathers them for the testing schedule too.
 An area's deadline on a day follows zones.rounds: `max_days` after its last round (at once
 if it never had one), with the interval of its level that day. Each wait between two
 rounds is one round due in the period when its deadline (`due_by`) falls on or before the
@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd
 
 from zones.areas import WARD_ROW
+from zones.levels import RANKED
 from zones.policy import Policy
 from zones.report_period import Period
 from zones.rounds import last_round_days, round_table, sampling_units
-from zones.trends import LEVEL_ORDER, level_grid
+from zones.trends import level_grid
 
 UNIT_COLUMNS = ["ward_code", "ward_name", "block_code", "block_name", "population"]
 
@@ -47,7 +48,7 @@ def _unit_levels(history: pd.DataFrame, areas: pd.DataFrame, units: pd.DataFrame
     grid = level_grid(history, areas, first, period.end)
     rows = areas.index.get_indexer(units.index)
     offset = (period.start - first).days
-    return np.asarray(LEVEL_ORDER, dtype=object)[grid.rank[rows, offset:]]
+    return np.asarray(RANKED, dtype=object)[grid.rank[rows, offset:]]
 
 
 def _walk(units: pd.DataFrame, levels: np.ndarray, rounds: pd.DataFrame, period: Period,
@@ -78,7 +79,7 @@ def rounds_part(areas: pd.DataFrame, history: pd.DataFrame, rounds: pd.DataFrame
                 period: Period, policy: Policy) -> RoundsPart:
     """Rounds of the scope's sampling units over the period. history must start on or
     before the period (report `history_window`); rounds (ward_code, block_code, date,
-    basis: recorded and derived, as data.analytics.rounds_until gives them) reach back as
+    basis: recorded and derived, as data.services.figures.rounds_until gives them) reach back as
     far as the store has them, so the last round before the period is known."""
     units = sampling_units(areas)
     first = min(pd.to_datetime(history["date"]).dt.date) if len(history) else period.start

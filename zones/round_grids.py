@@ -1,6 +1,6 @@
 """Rounds implied by daily tests (SPEC "Policy": tests_done reaching round_min_coverage
 of the area's population) on [area, day] grids: what zones.rounds.derive_rounds gives,
-without a per-report step, for callers that hold the reports as grids (data.packs).
+without a per-report step, for callers that hold the reports as grids (data.store.packs).
 """
 
 from __future__ import annotations

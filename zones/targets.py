@@ -1,7 +1,7 @@
 """Green-zone targets (mục tiêu vùng xanh) as data, and progress toward them.
 
 `parse_targets` turns a targets TOML text (policy/targets.toml, read by
-`data.targets_file`) into `GreenTarget`s, naming every problem at once. `target_progress`
+`data.config.policy_files`) into `GreenTarget`s, naming every problem at once. `target_progress`
 measures each target on a per-day level table: current value, value at the start of its
 phase, progress, 7- and 14-day trends, the projected date the goal is reached, and a status.
 """
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from zones.levels import REPORTABLE
+from zones.levels import RANKED, REPORTABLE
 from zones.policy import DataFileError
-from zones.trends import LEVEL_ORDER, UNITS, AreaIndex, level_grid, tally
+from zones.trends import UNITS, AreaIndex, level_grid, tally
 
 SCOPES = {"city": "province_code", "district": "district_code", "ward": "ward_code"}
 COMPARATORS = (">=", "<=", ">", "<")
@@ -315,7 +315,7 @@ def _series(counts: np.ndarray, metric: Metric) -> tuple[np.ndarray, np.ndarray]
     """The metric per day (NaN where a share has no denominator) and the unknown part,
     from a [day, level, unit] tally of one scope."""
     u = counts[:, :, UNITS.index(metric.unit)]
-    counted = u[:, [LEVEL_ORDER.index(lv) for lv in metric.levels]].sum(axis=1)
+    counted = u[:, [RANKED.index(lv) for lv in metric.levels]].sum(axis=1)
     if metric.kind == "count":
         return counted, u[:, 0]
     total = u.sum(axis=1)

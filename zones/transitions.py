@@ -11,16 +11,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from zones.levels import RANKED
 from zones.policy import Policy
-from zones.trends import (
-    LEVEL_ORDER,
-    UNITS,
-    AreaIndex,
-    LevelGrid,
-    count_grids,
-    level_grid,
-    people,
-)
+from zones.trends import UNITS, AreaIndex, LevelGrid, count_grids, level_grid, people
 
 AREA_COLUMNS = ["area_type", "district_code", "ward_code", "block_code", "population"]
 WEEK = 7
@@ -47,7 +40,7 @@ def _step_ups(rank: np.ndarray) -> np.ndarray:
     before = np.full(rank.shape, -1)
     before[:, 1:] = last_known[:, :-1]
     prev = np.take_along_axis(rank, np.maximum(before, 0), axis=1)
-    return known & (before >= 0) & (rank > prev)  # ranks follow severity (LEVEL_ORDER)
+    return known & (before >= 0) & (rank > prev)  # ranks follow severity (RANKED)
 
 
 def _since(grid: LevelGrid, col: int) -> tuple[np.ndarray, np.ndarray]:
@@ -95,7 +88,7 @@ def area_transitions(history: pd.DataFrame, counts: pd.DataFrame, areas: pd.Data
     last_case, case_free = _cases(counts, idx, grid, col)
     ups = _step_ups(grid.rank)
     out = areas[AREA_COLUMNS].copy()
-    out["level"] = np.asarray(LEVEL_ORDER, dtype=object)[rank]
+    out["level"] = np.asarray(RANKED, dtype=object)[rank]
     out["level_since"] = _dates(grid.start, since).set_axis(areas.index)
     out["days_at_level"] = col - since + 1
     out["since_history_start"] = censored
@@ -105,7 +98,7 @@ def area_transitions(history: pd.DataFrame, counts: pd.DataFrame, areas: pd.Data
     out["case_free_days"] = case_free
     # Rank 1 is the least severe level: it has nowhere lower to go; 0 is no data.
     eligible = (rank > 1) & (case_free >= policy.days_without_cases)
-    lower = np.asarray((None, None, *LEVEL_ORDER[1:-1]), dtype=object)
+    lower = np.asarray((None, None, *RANKED[1:-1]), dtype=object)
     out["eligible_step_down"] = eligible
     out["step_down_to"] = np.where(eligible, lower[rank], None)
     out["stepped_up_1d"] = ups[:, col]
@@ -128,7 +121,7 @@ def step_ups(history: pd.DataFrame, areas: pd.DataFrame, start: dt.date, as_of: 
     cols = np.arange(grid.n_days)
     last_known = np.maximum.accumulate(np.where(grid.rank > 0, cols, -1), axis=1)
     prev = grid.rank[row, last_known[row, col - 1]]
-    names = np.asarray(LEVEL_ORDER, dtype=object)
+    names = np.asarray(RANKED, dtype=object)
     out = areas[AREA_COLUMNS].iloc[row].reset_index(drop=True)
     out.insert(0, "date", _dates(grid.start, col))
     out["from_level"] = names[prev]
@@ -147,14 +140,14 @@ def transition_matrix(history: pd.DataFrame, areas: pd.DataFrame, start: dt.date
     to_level equal that day's trends."""
     idx = AreaIndex.of(areas)
     grid = level_grid(history, idx, start, end)
-    n, n_days = len(LEVEL_ORDER), grid.n_days - 1
+    n, n_days = len(RANKED), grid.n_days - 1
     cell = (np.arange(n_days) * n + grid.rank[:, :-1]) * n + grid.rank[:, 1:]
     size = n_days * n * n
     kind = (~idx.is_ward).astype(np.int64)[:, None]
     counted = np.bincount((cell * 2 + kind).ravel(), minlength=2 * size)
     pop = np.bincount(cell.ravel(), weights=people(grid, idx)[:, 1:].ravel(), minlength=size)
     dates = np.array(grid.dates()[1:], dtype=object)
-    names = np.asarray(LEVEL_ORDER, dtype=object)
+    names = np.asarray(RANKED, dtype=object)
     return pd.DataFrame({
         "date": np.repeat(dates, n * n),
         "from_level": np.tile(np.repeat(names, n), n_days),

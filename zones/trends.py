@@ -4,7 +4,7 @@ per day and per district (or ward, or province), from a per-day effective-level 
 Everything runs on one (area × day) grid with numpy, so 25,000 blocks over 120 days
 aggregate in a fraction of a second. `trend_chunk` aggregates a history table;
 `ward_tallies` keeps each ward's figures apart, which depend on that ward alone, so the
-store can keep them (data.trend_packs) and `trends_of_tallies` adds them up into any
+store can keep them (data.store.trend_packs) and `trends_of_tallies` adds them up into any
 grouping. The grid helpers here are shared with `zones.transitions` and `zones.targets`.
 
 People are counted at the finest level known: on a day when any block of a ward has a
@@ -22,10 +22,8 @@ import numpy as np
 import pandas as pd
 
 from zones.areas import WARD_ROW, area_keys, day_numbers
-from zones.levels import UNKNOWN, by_severity
+from zones.levels import RANKED
 
-# Rank 0 is "no data"; ranks 1… follow the severity column of the level table.
-LEVEL_ORDER = (UNKNOWN, *by_severity())
 UNITS = ("wards", "blocks", "population")
 COUNT_FIELDS = ("new_cases", "tests_done")
 GROUPINGS = ("province_code", "district_code", "ward_code")
@@ -54,7 +52,7 @@ class AreaIndex:
 
 @dataclass(frozen=True)
 class LevelGrid:
-    """Level rank (index into LEVEL_ORDER) of every area (rows, in the order of `areas`)
+    """Level rank (index into RANKED) of every area (rows, in the order of `areas`)
     on every day from `start` (columns); a cell the history did not give is unknown."""
 
     start: dt.date
@@ -123,12 +121,12 @@ def _cells(frame: pd.DataFrame, keys: pd.MultiIndex, start: dt.date, n_days: int
 
 def _ranks(levels: pd.Series) -> np.ndarray:
     codes, values = _codes(levels)
-    lookup = pd.Index(LEVEL_ORDER).get_indexer(values.astype(str))
+    lookup = pd.Index(RANKED).get_indexer(values.astype(str))
     if (lookup < 0).any():
         used = np.bincount(codes[codes >= 0], minlength=len(values)) > 0
         bad = sorted(values[(lookup < 0) & used].astype(str))
         if bad:
-            raise ValueError(f"history holds level(s) {bad}: expected one of {LEVEL_ORDER}")
+            raise ValueError(f"history holds level(s) {bad}: expected one of {RANKED}")
     # The last slot answers code -1: a blank level is no data, rank 0 (unknown).
     return np.r_[np.maximum(lookup, 0), 0].astype(np.int8)[codes]
 
@@ -242,7 +240,7 @@ def people(grid: LevelGrid, idx: AreaIndex) -> np.ndarray:
 def tally(grid: LevelGrid, idx: AreaIndex, group: np.ndarray, n_groups: int) -> np.ndarray:
     """Wards, blocks and people at each level: array [group, day, level, unit] in the
     order of UNITS. Areas with group -1 are left out."""
-    n_days, n_levels = grid.n_days, len(LEVEL_ORDER)
+    n_days, n_levels = grid.n_days, len(RANKED)
     size = n_groups * n_days * n_levels
     rows = slice(None) if group.min(initial=0) >= 0 else np.flatnonzero(group >= 0)
     # Slot of each cell: ((group, day, level), kind), where kind 0 is a ward, 1 a block,
@@ -306,7 +304,7 @@ def _frames(t: np.ndarray, sums: dict[str, np.ndarray], names: pd.Index, start: 
     levels = pd.DataFrame({
         "date": np.repeat(dates, n_g * n_l),
         by: np.tile(np.repeat(group_names, n_l), n_d),
-        "level": np.tile(np.asarray(LEVEL_ORDER, dtype=object), n_d * n_g),
+        "level": np.tile(np.asarray(RANKED, dtype=object), n_d * n_g),
         **{u: t[..., i].ravel().round().astype(np.int64) for i, u in enumerate(UNITS)},
     })
     counts = pd.DataFrame({"date": np.repeat(dates, n_g), by: np.tile(group_names, n_d),
@@ -338,7 +336,7 @@ def ward_tallies(rank: np.ndarray, own: dict[str, np.ndarray], sent: np.ndarray,
                  areas: pd.DataFrame) -> tuple[pd.Index, np.ndarray, np.ndarray]:
     """The tallies of each ward code of `areas` (its ward and its blocks) from grids
     [area, day] in the order of `areas`: the effective level ranks (index into
-    LEVEL_ORDER), each area's own new_cases and tests_done (NaN: blank) and where it sent
+    RANKED), each area's own new_cases and tests_done (NaN: blank) and where it sent
     a report (as `own_count_grids` gives). Returns (ward codes, sorted; wards, blocks and
     people at each level [ward, day, level, unit]; the ward's new_cases and tests_done
     [ward, day, field], NaN where blank). A ward's tallies depend on its own areas and
@@ -391,7 +389,7 @@ def trends_table(trends: Trends) -> pd.DataFrame:
     """One row per date and group, for CSV: wards_<level>, blocks_<level>,
     population_<level> for every level, then new_cases, tests_done, wards_reporting."""
     wide = trends.levels.pivot(index=["date", trends.by], columns="level", values=list(UNITS))
-    wide = wide.reindex(columns=pd.MultiIndex.from_product([UNITS, LEVEL_ORDER]), fill_value=0)
+    wide = wide.reindex(columns=pd.MultiIndex.from_product([UNITS, RANKED]), fill_value=0)
     wide.columns = [f"{unit}_{level}" for unit, level in wide.columns]
     out = wide.join(trends.counts.set_index(["date", trends.by]), how="outer")
     return out.fillna(0).astype(np.int64).reset_index()

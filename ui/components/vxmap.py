@@ -1,5 +1,5 @@
 """The zone map component: declared once per process from a folder built at start-up
-(geo.assets.build_component: our page with Leaflet inlined from XStatic), which also holds
+(geo.webmap.assets.build_component: our page with Leaflet inlined from XStatic), which also holds
 the content-addressed data files the page fetches once per data version.
 
 Python sends the names of those files, the day shown and that day's level bytes; the page
@@ -8,18 +8,17 @@ answers with the day the user stops the slider or the replay on.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 import streamlit.components.v1 as components
 
-from geo.assets import build_component, write_content
-from geo.fastmap import SOURCES
-from geo.labels import pattern_defs
+from data.config import settings
+from geo.style import pattern_defs
+from geo.webmap.assets import build_component, write_content
+from geo.webmap.payload import SOURCES
 from i18n import t as tr
-from zones.effective import RANKED
-from zones.levels import LEVELS, label
+from zones.levels import LEVELS, RANKED, label
 
 SOURCE_DIR = Path(__file__).resolve().with_name("vxmap")
 INITIAL_HEIGHT = 560  # px until the page sets its own height for its width
@@ -27,7 +26,7 @@ INITIAL_HEIGHT = 560  # px until the page sets its own height for its width
 
 def cache_root() -> Path:
     """Where built components live: VUNGXANH_CACHE, else a folder in the system temp."""
-    return Path(os.environ.get("VUNGXANH_CACHE") or Path(tempfile.gettempdir()) / "vungxanh")
+    return Path(settings.value("VUNGXANH_CACHE") or Path(tempfile.gettempdir()) / "vungxanh")
 
 
 FOLDER = build_component(SOURCE_DIR, cache_root() / "components", {"patterns": pattern_defs()})
@@ -41,7 +40,7 @@ def publish(data: bytes, prefix: str) -> str:
 
 def component_text(lang: str) -> dict:
     """Every word the page shows, in `lang`; levels and sources in the byte order of
-    geo.fastmap (RANKED, SOURCES)."""
+    geo.webmap.payload (RANKED, SOURCES)."""
     def keys(prefix: str, names) -> dict:
         return {n: tr(f"{prefix}.{n}", lang) for n in names}
 
@@ -62,7 +61,7 @@ def component_text(lang: str) -> dict:
 
 
 def level_table() -> list[dict]:
-    """The levels in the byte order of geo.fastmap, as the page styles them."""
+    """The levels in the byte order of geo.webmap.payload, as the page styles them."""
     return [{"code": c, "colour": LEVELS[c].colour, "pattern": LEVELS[c].pattern}
             for c in RANKED]
 

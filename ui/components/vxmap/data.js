@@ -1,4 +1,4 @@
-/* The map's data files: zlib-compressed (geo/fastmap.py), named by their content's hash
+/* The map's data files: zlib-compressed (geo/webmap/payload.py), named by their content's hash
    so the browser may keep them, and inflated here with the browser's own
    DecompressionStream. */
 (function (VX) {
@@ -20,7 +20,7 @@
     return JSON.parse(new TextDecoder().decode(bytes));
   }
 
-  // DETAIL_FIELDS of geo/fastmap.py: int16 each, area after area, `days` values an area.
+  // DETAIL_FIELDS of geo/webmap/payload.py: int16 each, area after area, `days` values an area.
   var FIELDS = ["since", "cases7", "cases14", "last_round", "due"];
 
   async function details(name, n, days) {

@@ -4,7 +4,7 @@
 (function (VX) {
   "use strict";
   var DAY_MS = 86400000;
-  var LEGEND_ORDER = [1, 2, 3, 4, 0];  // ranks of geo.fastmap: severity order, then unknown
+  var LEGEND_ORDER = [1, 2, 3, 4, 0];  // ranks of geo.webmap.payload: severity order, then unknown
   var SVG = "http://www.w3.org/2000/svg";
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }

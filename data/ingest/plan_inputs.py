@@ -1,0 +1,90 @@
+"""Files a coordinator gives the planner: the capacity table and recorded testing rounds.
+Both are checked whole, every problem named with its row, before anything is used."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from data.ingest.validate import Problem, parse_block, parse_count, parse_date, parse_ward, problem
+from data.store.schema import WARD_ROW
+from i18n import t
+
+FAR_FUTURE = dt.date(9999, 12, 31)  # a capacity table may plan days ahead
+
+
+class PlanInputError(ValueError):
+    """A capacity or rounds file with problems; `problems` lists every one."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(
+            f"row {p.row} {p.column or ''} {p.value!r}: {p.reason}" for p in problems[:20]))
+
+
+def _plan_problem(row, column, value, msg: str, **params) -> Problem:
+    return Problem(row, column, value, t(f"plan.{msg}", "en", **params),
+                   t(f"plan.{msg}", "vi", **params))
+
+
+def _read(path: str | Path, required: list[str]) -> pd.DataFrame:
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
+        raise PlanInputError(str(path), [_plan_problem(None, None, "", "not_csv")]) from None
+    df.columns = [c.strip().lower() for c in df.columns]
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise PlanInputError(str(path), [_plan_problem(
+            1, None, "", "missing_columns", columns=", ".join(missing),
+            found=", ".join(df.columns))])
+    return df.apply(lambda col: col.str.strip())
+
+
+def read_capacity_file(path: str | Path, areas: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """`date` (optional), `district_code` or `ward_code`, `capacity` (> 0 per day)."""
+    df = _read(path, ["capacity"])
+    keys = [k for k in ("district_code", "ward_code") if k in df.columns]
+    if len(keys) != 1:
+        raise PlanInputError(str(path), [_plan_problem(1, None, "", "one_key")])
+    key, problems = keys[0], []
+    known = set(areas[key].astype(str))
+    for i, r in enumerate(df.itertuples(index=False), start=2):
+        code = getattr(r, key)
+        if code not in known:
+            problems.append(_plan_problem(i, key, code, "unknown_code", field=key, code=code))
+        value, err = parse_count(r.capacity)
+        if err or value is pd.NA or value == 0:
+            problems.append(_plan_problem(i, "capacity", r.capacity, "capacity_positive"))
+        if "date" in df.columns and (err := parse_date(r.date, FAR_FUTURE)[1]):
+            problems.append(problem(i, "date", r.date, err[0], **err[1]))
+    if problems:
+        raise PlanInputError(str(path), problems)
+    out = df[[key, "capacity"]].assign(capacity=df["capacity"].map(lambda v: parse_count(v)[0]))
+    if "date" in df.columns:
+        out["date"] = [parse_date(v, FAR_FUTURE)[0] for v in df["date"]]
+    return out
+
+
+def read_rounds_file(path: str | Path, known: dict[str, set[str]],
+                     today: dt.date) -> pd.DataFrame:
+    """`ward_code`, `block_code` (blank: the whole ward), `date`, `samples` (≥ 0)."""
+    df = _read(path, ["ward_code", "block_code", "date", "samples"])
+    rows, problems = [], []
+    for i, r in enumerate(df.itertuples(index=False), start=2):
+        ward, err_w = parse_ward(r.ward_code, known)
+        block, err_b = parse_block(ward or "", r.block_code, known)
+        date, err_d = parse_date(r.date, today)
+        samples, err_s = parse_count(r.samples)
+        for col, err in (("ward_code", err_w), ("block_code", err_b), ("date", err_d),
+                         ("samples", err_s)):
+            if err:
+                problems.append(problem(i, col, getattr(r, col), err[0], **err[1]))
+        if samples is pd.NA:
+            problems.append(_plan_problem(i, "samples", "", "samples_required"))
+        rows.append((ward, block if block is not None else WARD_ROW, date, samples))
+    if problems:
+        raise PlanInputError(str(path), problems)
+    return pd.DataFrame(rows, columns=["ward_code", "block_code", "date", "samples"])

@@ -1,0 +1,127 @@
+"""Figures from the store: the one place the CLI, the dashboard and the reports get
+levels, history, trends, targets and transitions, so a number is the same everywhere.
+
+Each function reads only the reports its window needs and hands them to the pure
+functions of zones/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from data.store.database import Store
+from zones.areas import area_keys
+from zones.effective import effective_history_of_own, effective_levels, effective_rank_history
+from zones.levels import RANKED
+from zones.policy import Policy
+from zones.round_grids import derived_rounds
+from zones.schedule import SchedulePlan, plan_schedule
+from zones.targets import GreenTarget, TargetProgress, history_window, target_progress
+from zones.transitions import area_transitions, transitions_window
+from zones.trends import Trends, trends_of_tallies, ward_groups
+
+COUNT_COLUMNS = ["date", "ward_code", "block_code", "new_cases", "tests_done"]
+
+
+def levels_on(store: Store, as_of: dt.date, policy: Policy,
+              areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every area with its effective level on `as_of` (level_since needs the whole past)."""
+    areas = store.areas() if areas is None else areas
+    return effective_levels(areas, store.reports(date_to=as_of), as_of, policy)
+
+
+def history_between(store: Store, start: dt.date, end: dt.date, policy: Policy,
+                    areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Effective level of every area on every day start..end (long table)."""
+    areas = store.areas() if areas is None else areas
+    first = start - dt.timedelta(days=policy.carry_forward_days)
+    own, _counts, _sent = store.report_grids(area_keys(areas), first, end)
+    return effective_history_of_own(areas, own, first, start, end, policy)
+
+
+def trends_between(store: Store, start: dt.date, end: dt.date, policy: Policy, *,
+                   district: str | None = None, by: str = "district_code",
+                   areas: pd.DataFrame | None = None) -> Trends:
+    """Areas and population per level, cases and tests, per day and group.
+
+    Adds up each ward's tallies, which the store keeps by ward and month and computes
+    again only where its reports, areas or the policy changed (data.store.trend_packs).
+    `areas`: Store.areas(), if the caller holds it already.
+    """
+    if end < start:
+        raise ValueError(f"trends: --to {end} is before --from {start}")
+    areas = store.areas() if areas is None else areas
+    if district is not None:
+        if district not in set(areas["district_code"]):
+            raise ValueError(f"unknown district code {district!r}")
+        areas = areas[areas["district_code"] == district]
+    wards, levels, counts = store.ward_tallies(areas, start, end, policy)
+    group, names = ward_groups(areas, by, wards)
+    return trends_of_tallies(levels, counts, group, names, start, by)
+
+
+def targets_as_of(store: Store, as_of: dt.date, policy: Policy,
+                  targets: list[GreenTarget]) -> list[TargetProgress]:
+    """Progress, trend, projection and status of each target on `as_of`."""
+    areas = store.areas()
+    start, end = history_window(targets, as_of)
+    history = history_between(store, start, end, policy, areas)
+    return target_progress(targets, history, areas, as_of)
+
+
+def transitions_as_of(store: Store, as_of: dt.date, policy: Policy) -> pd.DataFrame:
+    """Per area: time at level, case-free days, step-down eligibility, recent step-ups."""
+    areas = store.areas()
+    start, end = transitions_window(as_of, policy)
+    history = history_between(store, start, end, policy, areas)
+    counts = store.reports(date_from=start, date_to=end)[COUNT_COLUMNS]
+    return area_transitions(history, counts, areas, start, as_of, policy)
+
+
+def rounds_until(store: Store, as_of: dt.date, policy: Policy,
+                 areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every round on record up to `as_of`: recorded ones and those implied by daily
+    tests_done reaching the policy's coverage (ward_code, block_code, date, basis),
+    derived from the report grids (zones.round_grids)."""
+    areas = store.areas() if areas is None else areas
+    cols = ["ward_code", "block_code", "date", "basis"]
+    recorded = store.testing_rounds(date_to=as_of).assign(basis="own")
+    span = store.date_range()
+    if span is None or as_of < span[0]:
+        return recorded[cols].reset_index(drop=True)
+    _rank, own, sent = store.report_grids(area_keys(areas), span[0], as_of)
+    derived = derived_rounds(areas, own, sent, span[0], policy)
+    return pd.concat([derived[cols], recorded[cols]], ignore_index=True)
+
+
+def level_codes_on(store: Store, as_of: dt.date, policy: Policy,
+                   areas: pd.DataFrame) -> pd.Series:
+    """Each area's effective level code on `as_of` (aligned to `areas`), from the report
+    grids: `levels_on`'s level column without the rest."""
+    first = as_of - dt.timedelta(days=policy.carry_forward_days)
+    own, _counts, _sent = store.report_grids(area_keys(areas), first, as_of)
+    rank = effective_rank_history(areas, own, first, as_of, as_of, policy)[:, 0]
+    return pd.Series(np.asarray(RANKED, dtype=object)[rank], index=areas.index)
+
+
+def schedule_as_of(store: Store, as_of: dt.date, policy: Policy, *, days: int, capacity,
+                   unit: str = "samples") -> SchedulePlan:
+    """The testing plan for as_of … as_of + days - 1 from the levels of `as_of`.
+
+    capacity: samples (or tubes) per day for the whole city, or a table with `capacity`,
+    `district_code` or `ward_code`, and optionally `date` (zones.schedule_capacity).
+    """
+    areas = store.areas()
+    if areas.empty:
+        raise ValueError("no areas in the store: import boundaries or run `demo` first")
+    span = store.date_range()
+    if span is None or as_of < span[0]:
+        raise ValueError(f"no zone levels for {as_of}: the store has reports "
+                         + ("from none" if span is None else f"from {span[0]} to {span[1]}"))
+    levels = areas.assign(level=level_codes_on(store, as_of, policy, areas))
+    rounds = rounds_until(store, as_of, policy, areas)
+    return plan_schedule(levels, rounds, as_of, policy, horizon=days, capacity=capacity,
+                         unit=unit)

@@ -1,0 +1,309 @@
+"""Read a ward or block boundary file (GeoJSON, GeoPackage, zipped Shapefile, KML, KMZ),
+check every feature and return it in EPSG:4326 with canonical columns, or refuse the whole
+file with every problem found. Writing to the store is `data.ingest.boundaries`'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from data.ingest.blocks import clean_code, clean_text, count_problem, header_key, is_blank
+from geo.boundaries.crs import (
+    SourceProblem,
+    polygonal_part,
+    read_vector,
+    repair_polygons,
+    to_lonlat,
+)
+
+LEVELS = ("ward", "block")
+# Canonical column → accepted spellings, compared after header_key. Shapefiles cut names
+# to 10 characters (province_code → province_c); Com_ID/Dist_ID/Pop_2019 are CityScope's.
+WARD_COLUMNS = {
+    "province_code": ("province_c", "ma_tinh"),
+    "province_name": ("province_n", "ten_tinh"),
+    "district_code": ("district_c", "dist_id", "ma_huyen", "ma_quan"),
+    "district_name": ("district_n", "ten_huyen", "ten_quan"),
+    "ward_code": ("com_id", "ma_xa", "ma_phuong"),
+    "ward_name": ("ten_xa", "ten_phuong"),
+    "pop_2019": ("population", "dan_so"),
+}
+BLOCK_COLUMNS = {
+    "ward_code": ("ma_xa", "ma_phuong"),
+    "block_code": ("ma_to", "to_dan_pho"),
+    "block_name": ("ten_to",),
+    "population": ("pop_2019", "dan_so"),
+}
+COLUMNS = {"ward": WARD_COLUMNS, "block": BLOCK_COLUMNS}
+REQUIRED = {"ward": tuple(WARD_COLUMNS)[:6], "block": ("ward_code", "block_code")}
+# GSO codes are zero-padded digits of a fixed width: 9541 was written by a tool that
+# took the code for a number.
+CODE_WIDTH = {"province_code": 2, "district_code": 3, "ward_code": 5}
+BLOCK_CODE_MAX = 32  # blocks.block_code is String(32)
+# Fields GDAL's LIBKML driver adds to every KML layer: not the file's attributes, so not
+# worth a warning when they are ignored.
+KML_FIELDS = {"id", "Name", "description", "timestamp", "begin", "end", "altitudeMode",
+              "tessellate", "extrude", "visibility", "drawOrder", "icon"}
+
+MESSAGES = {  # key → (English, Vietnamese)
+    "missing_column": ("required column {field} is missing (columns found: {found})",
+                       "thiếu cột bắt buộc {field} (các cột có: {found})"),
+    "two_columns": ("columns {found} both mean {field}", "các cột {found} cùng là {field}"),
+    "missing_value": ("missing required value", "thiếu giá trị bắt buộc"),
+    "bad_code": ("not a GSO code of at most {width} digits", "không phải mã TCTK ({width} chữ số)"),
+    "long_code": ("block code longer than {width} characters", "mã tổ dài quá {width} ký tự"),
+    "negative": ("negative population", "dân số âm"),
+    "not_integer": ("population is not a whole number", "dân số không phải số nguyên"),
+    "duplicate": ("{what} {value} appears twice: features {other} and {feature}",
+                  "{what} {value} bị trùng: đối tượng {other} và {feature}"),
+    "inconsistent": ("{value} differs from feature {other} ({earlier}) for the same {what}",
+                     "{value} khác với đối tượng {other} ({earlier}) cùng {what}"),
+    "no_geometry": ("the feature has no geometry", "đối tượng không có hình"),
+    "not_polygon": ("geometry is {value}, not a polygon", "hình là {value}, không phải đa giác"),
+    "nothing_left": ("invalid polygon has no area left after repair",
+                     "đa giác lỗi không còn diện tích sau khi sửa"),
+    "unknown_ward": ("ward {value} is not in the store: import the ward boundaries first",
+                     "phường {value} chưa có trong dữ liệu: hãy nhập ranh giới phường trước"),
+    "unnamed_block": ("block {value} is new and the file gives no block_name",
+                      "tổ {value} chưa có trong dữ liệu và tệp không có block_name"),
+}
+
+
+@dataclass(frozen=True)
+class BoundaryProblem:
+    """One problem; feature is the 1-based position in the file, None for the whole file."""
+
+    feature: int | None
+    code: str | None
+    field: str | None
+    value: str
+    reason: str
+    reason_vi: str
+
+    def __str__(self) -> str:
+        where = "file" if self.feature is None else f"feature {self.feature}"
+        where += f" ({self.code})" if self.code else ""
+        what = f" {self.field}={self.value!r}" if self.field else ""
+        return f"{where}{what}: {self.reason}"
+
+
+class BoundaryError(ValueError):
+    """A refused file, with every problem found in it."""
+
+    def __init__(self, source, problems: list[BoundaryProblem]):
+        self.source, self.problems = str(source), list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{self.source} refused, {len(self.problems)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Repair:
+    """An invalid polygon made valid: where it is and how much area the fix changed."""
+
+    code: str
+    where: tuple[float, float]  # (lon, lat) of a point inside the repaired polygon
+    area_before_m2: float
+    area_after_m2: float
+    feature: int | None = None
+
+    def __str__(self) -> str:
+        lon, lat = self.where
+        return (f"repaired {self.code} near ({lon:.6f}, {lat:.6f}): "
+                f"{self.area_before_m2:,.1f} m² → {self.area_after_m2:,.1f} m²")
+
+
+@dataclass
+class BoundaryFile:
+    gdf: gpd.GeoDataFrame  # EPSG:4326, canonical columns (optional ones only if in the file)
+    level: str
+    source_crs: str
+    repairs: list[Repair] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def _problem(key: str, feature=None, code=None, fld=None, value="", **fmt) -> BoundaryProblem:
+    en, vi = MESSAGES[key]
+    args = {"field": fld, "value": value, "feature": feature, **fmt}
+    return BoundaryProblem(feature, code, fld, str(value), en.format(**args), vi.format(**args))
+
+
+def read_boundaries(path, *, crs: str | None = None, level: str = "ward",
+                    known_areas: dict[str, set[str]] | None = None) -> BoundaryFile:
+    """Read, check and normalise one boundary file; BoundaryError lists every problem.
+
+    known_areas (ward → block codes, as Store.known_areas gives) adds the store's checks:
+    a block's ward must exist, and a new block needs a name.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    try:
+        raw = read_vector(Path(path))
+    except SourceProblem as exc:
+        raise BoundaryError(path, [BoundaryProblem(None, None, None, exc.value, exc.reason,
+                                                   exc.reason_vi)]) from None
+    mapping, problems = _map_columns(list(raw.columns.drop("geometry")), level)
+    table, labels, cell_problems = _normalise(raw, mapping, level)
+    problems += cell_problems + _duplicates(table, labels, level)
+    if level == "ward":
+        problems += _inconsistent(table, labels)
+    elif known_areas is not None:
+        problems += _store_checks(table, labels, known_areas)
+    geoms, source_crs, repairs, geo_problems = _geometries(raw.geometry, labels, crs)
+    problems += geo_problems
+    if problems:
+        raise BoundaryError(path, sorted(problems, key=lambda p: p.feature or 0))
+    gdf = gpd.GeoDataFrame(table, geometry=geoms.to_numpy(), crs=geoms.crs)
+    for col in ("pop_2019", "population"):
+        if col in gdf:
+            gdf[col] = gdf[col].astype("Int64")
+    ignored = [c for c in raw.columns
+               if c not in mapping.values() and c != "geometry" and c not in KML_FIELDS]
+    return BoundaryFile(gdf, level, source_crs, repairs, ignored)
+
+
+# ---- attributes ---------------------------------------------------------------------------
+
+def _map_columns(names: list[str], level: str) -> tuple[dict[str, str], list]:
+    """Canonical field → the file's column, with problems for missing or doubled fields."""
+    lookup = {header_key(a): canon for canon, aliases in COLUMNS[level].items()
+              for a in (canon, *aliases)}
+    found: dict[str, list[str]] = {}
+    for name in names:
+        if (canon := lookup.get(header_key(name))) is not None:
+            found.setdefault(canon, []).append(name)
+    problems = [_problem("two_columns", fld=canon, found=", ".join(cols))
+                for canon, cols in found.items() if len(cols) > 1]
+    problems += [_problem("missing_column", fld=canon, found=", ".join(names) or "none")
+                 for canon in REQUIRED[level] if canon not in found]
+    return {canon: cols[0] for canon, cols in found.items()}, problems
+
+
+def _clean(canon: str, value, level: str) -> tuple[object, str | None, dict]:
+    """(cleaned value, problem key or None, message arguments) for one cell."""
+    if is_blank(value):
+        # A blank optional block cell keeps what the store has (see
+        # data.ingest.boundaries); a ward's pop_2019 column, once present, replaces every
+        # ward's population, so it must be full.
+        needed = canon in REQUIRED[level] or canon == "pop_2019"
+        return None, ("missing_value" if needed else None), {}
+    if canon in CODE_WIDTH:
+        code = clean_code(value, CODE_WIDTH[canon])
+        return code, (None if code else "bad_code"), {"width": CODE_WIDTH[canon]}
+    if canon in ("pop_2019", "population"):
+        key = count_problem(value)
+        return (None if key else int(float(value))), key, {}
+    if canon == "block_code" and isinstance(value, float) and value.is_integer():
+        value = int(value)  # a numeric shapefile field gives 7.0 for block 7
+    text = clean_text(value)
+    if canon == "block_code" and len(text) > BLOCK_CODE_MAX:
+        return None, "long_code", {"width": BLOCK_CODE_MAX}
+    return text, None, {}
+
+
+def _normalise(raw: pd.DataFrame, mapping: dict[str, str], level: str):
+    """The canonical, cleaned table, the feature labels, and a problem for every bad cell."""
+    cleaned, bad = {}, []
+    for canon, column in mapping.items():
+        values = []
+        for i, value in enumerate(raw[column].tolist()):
+            clean, key, fmt = _clean(canon, value, level)
+            values.append(clean)
+            if key:
+                bad.append((i, canon, "" if is_blank(value) else str(value), key, fmt))
+        cleaned[canon] = values
+    table = pd.DataFrame(cleaned, index=range(len(raw)), dtype=object)
+    order = [c for c in COLUMNS[level] if c in table]
+    table = table[order].astype(object).where(table[order].notna(), None)
+    labels = [_label(row, level) for row in table.to_dict("records")]
+    problems = [_problem(key, i + 1, labels[i], canon, value, **fmt)
+                for i, canon, value, key, fmt in bad]
+    return table, labels, problems
+
+
+def _label(row: dict, level: str) -> str | None:
+    """How a feature is named in reports: its ward code, or ward_code/block_code."""
+    if level == "ward":
+        return row.get("ward_code")
+    ward, block = row.get("ward_code"), row.get("block_code")
+    return f"{ward or '?'}/{block or '?'}" if ward or block else None
+
+
+def _duplicates(table: pd.DataFrame, labels: list, level: str) -> list[BoundaryProblem]:
+    keys = ["ward_code"] if level == "ward" else ["ward_code", "block_code"]
+    if any(k not in table for k in keys):
+        return []
+    seen: dict[tuple, int] = {}
+    problems = []
+    for i, key in enumerate(zip(*(table[k] for k in keys), strict=True)):
+        if None in key:
+            continue
+        if key in seen:
+            problems.append(_problem("duplicate", i + 1, labels[i], keys[-1], "/".join(key),
+                                     other=seen[key], what="/".join(keys)))
+        seen.setdefault(key, i + 1)
+    return problems
+
+
+def _inconsistent(table: pd.DataFrame, labels: list) -> list[BoundaryProblem]:
+    """A district (or province) code must carry one name and one parent in the whole file."""
+    rules = [("district_code", "district_name"), ("district_code", "province_code"),
+             ("province_code", "province_name")]
+    problems = []
+    for key, fld in rules:
+        if key not in table or fld not in table:
+            continue
+        first: dict[str, tuple[object, int]] = {}
+        for i, (code, value) in enumerate(zip(table[key], table[fld], strict=True)):
+            if code is None or value is None:
+                continue
+            earlier, other = first.setdefault(code, (value, i + 1))
+            if value != earlier:
+                problems.append(_problem("inconsistent", i + 1, labels[i], fld, value,
+                                         other=other, earlier=earlier, what=f"{key} {code}"))
+    return problems
+
+
+def _store_checks(table: pd.DataFrame, labels: list, known: dict[str, set[str]]) -> list:
+    """Blocks hang off wards already in the store; a new block must bring its name."""
+    problems = []
+    for i, row in enumerate(table.to_dict("records")):
+        ward, block = row.get("ward_code"), row.get("block_code")
+        if ward is not None and ward not in known:
+            problems.append(_problem("unknown_ward", i + 1, labels[i], "ward_code", ward))
+        elif ward and block and block not in known[ward] and row.get("block_name") is None:
+            problems.append(_problem("unnamed_block", i + 1, labels[i], "block_name", block))
+    return problems
+
+
+# ---- geometry -----------------------------------------------------------------------------
+
+def _geometries(raw: gpd.GeoSeries, labels: list, crs: str | None):
+    """Lon/lat, valid polygons; the CRS they came in; repairs made; problems found."""
+    problems, kept = [], []
+    for i, geom in enumerate(shapely.force_2d(raw.to_numpy())):  # KML carries altitude 0
+        parts = [] if geom is None else shapely.get_parts(geom)
+        if geom is None or geom.is_empty:
+            problems.append(_problem("no_geometry", i + 1, labels[i], "geometry"))
+        elif not all(p.geom_type in ("Polygon", "MultiPolygon") for p in parts):
+            problems.append(_problem("not_polygon", i + 1, labels[i], "geometry", geom.geom_type))
+        else:
+            kept.append((i, polygonal_part(geom)))  # a KML MultiGeometry of polygons is fine
+    series = gpd.GeoSeries([None] * len(raw), crs=raw.crs)
+    series.iloc[[i for i, _ in kept]] = [g for _, g in kept]
+    try:
+        lonlat, source_crs = to_lonlat(gpd.GeoDataFrame(geometry=series), crs)
+    except SourceProblem as exc:
+        problems.append(BoundaryProblem(None, None, "crs", exc.value, exc.reason, exc.reason_vi))
+        return series, "", [], problems
+    fixed, repaired, emptied = repair_polygons(lonlat.geometry)
+    problems += [_problem("nothing_left", i + 1, labels[i], "geometry", fixed.iloc[i].wkt[:60])
+                 for i in emptied]
+    repairs = [Repair(labels[i] or "?", where, a0, a1, i + 1) for i, where, a0, a1 in repaired]
+    # RFC 7946 winding (exterior counter-clockwise), whatever the source used.
+    oriented = shapely.orient_polygons(fixed.to_numpy(), exterior_cw=False)
+    return gpd.GeoSeries(oriented, crs=lonlat.crs), source_crs, repairs, problems

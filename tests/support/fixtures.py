@@ -1,0 +1,91 @@
+"""Shared fixtures: stores on SQLite and PostgreSQL, and the ../shared data when present."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.support.paths import SHARED
+
+PG_ADMIN_URL = os.environ.get(
+    "VUNGXANH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def unavailable(reason: str):
+    """Skip, except in CI where a missing service or data set is a failure."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this must not be skipped)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not (SHARED / "samples").is_dir():
+        unavailable(f"../shared/data not found at {SHARED}: tests on the real samples need it")
+    return SHARED
+
+
+def pg_admin_engine():
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as c:
+            c.execute(text("select 1"))
+    except Exception as exc:  # any connection failure means: no server to test against
+        engine.dispose()
+        unavailable(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {type(exc).__name__}")
+    return engine
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    admin = pg_admin_engine()
+    name = f"vx_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request) -> str:
+    """Run a test once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(db_url):
+    from data.store.database import Store
+
+    s = Store(db_url)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture(scope="session")
+def cli_demo_db(tmp_path_factory) -> str:
+    """A small demo city (8 wards × 6 blocks × 45 days to 2021-09-30) made through the CLI,
+    shared by tests that only read it."""
+    from cli import main
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli-demo') / 'demo.db'}"
+    assert main(["--db", url, "demo", "--wards", "8", "--blocks-per-ward", "6",
+                 "--days", "45"]) == 0
+    return url

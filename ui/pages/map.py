@@ -1,0 +1,104 @@
+"""The map page: every ward (and, zoomed in or for one district, every block) coloured by
+its effective level on the chosen day, drawn by the zone map component (polygons sent
+once; a new day only recolours them, in the browser); a date slider and a replay;
+district filter and search; the legend's numbers again as a table beneath the map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import partial
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from geo.style import level_summary
+from geo.webmap.payload import day_row, level_codes
+from i18n import t as tr
+from i18n.formats import fmt_date, fmt_int
+from ui import common, state
+from ui.components import vxmap
+from ui.map_data import MapData, found, in_scope, prepared
+
+MAX_FOCUS = 300  # areas a search outlines on the map; the table lists them all
+MAP_KEY = "vxmap"
+
+
+def summary_table(data: MapData, f: state.Filters, lang: str) -> pd.DataFrame:
+    """Wards, their population and blocks per level on the day, in the district: the
+    legend's numbers, for all wards (with or without a polygon) and blocks."""
+    frame = data.areas[["area_type", "population"]].assign(
+        level=level_codes(data.history.codes[data.history.day(f.date)]))[in_scope(data, f)]
+    wards = level_summary(frame[frame["area_type"] == "ward"], lang)
+    blocks = level_summary(frame[frame["area_type"] == "block"], lang)
+    return pd.DataFrame({
+        tr("ui.col.level", lang): wards["label"],
+        tr("ui.col.wards", lang): wards["count"],
+        tr("ui.col.population", lang): wards["population"],
+        tr("ui.col.blocks", lang): blocks["count"],
+    })
+
+
+def summary_markdown(table: pd.DataFrame, lang: str) -> str:
+    """`summary_table` as a Markdown table: drawn with the page's text, where a data grid
+    would first load its own code and hold up the map beside it."""
+    def cell(value) -> str:
+        return fmt_int(value, lang) if isinstance(value, int | np.integer) else md_text(str(value))
+
+    head = "| " + " | ".join(md_text(str(c)) for c in table.columns) + " |"
+    rule = "| --- |" + " ---: |" * (len(table.columns) - 1)
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |"
+            for row in table.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
+
+
+def _from_map(first: dt.date, last: dt.date) -> None:
+    value = st.session_state.get(MAP_KEY)
+    if isinstance(value, dict):
+        state.set_date(value.get("date"), first, last)
+
+
+def draw_map(data: MapData, f: state.Filters, focus: np.ndarray, lang: str) -> None:
+    tiles, attr = common.tiles()
+    vxmap.zone_map(
+        key=MAP_KEY, on_change=partial(_from_map, data.first, data.last), lang=lang,
+        geometry=data.files["geometry"], base=data.files["base"], levels=data.files["levels"],
+        details=data.files["details"],
+        days=data.history.days, date=f.date.isoformat(), day=day_row(data.history, f.date),
+        district=f.district, focus=focus[:MAX_FOCUS].tolist(),
+        focus_key=f"{f.area}|{f.search}|{f.district}", policy=common.get_policy().id,
+        tiles=tiles, tiles_attr=attr)
+
+
+def md_text(text: str) -> str:
+    """Typed text shown literally inside Streamlit's Markdown (no links, no LaTeX)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+
+
+def _search_message(focus: np.ndarray, f: state.Filters, lang: str) -> None:
+    if f.search and not f.area:
+        if len(focus) == 0:
+            st.warning(tr("map.page.no_match", lang, query=md_text(f.search)))
+        elif len(focus) > MAX_FOCUS:
+            st.caption(tr("map.page.too_many", lang, n=len(focus), shown=MAX_FOCUS))
+        else:
+            st.caption(tr("map.page.matches", lang, n=len(focus)))
+
+
+def render(store, lang: str) -> None:
+    ready = prepared(store, lang, "map", "as_of")
+    if ready is None:
+        return
+    data, f = ready
+    focus = found(data, f)
+    _search_message(focus, f, lang)
+    draw_map(data, f, focus, lang)
+    st.caption(tr("ui.policy_caption", lang, policy=common.get_policy().id,
+                  date=fmt_date(f.date, lang)) + " · " + tr("map.page.blocks_hint", lang))
+    if data.unmapped_wards:
+        st.caption(tr("ui.no_polygon", lang, n=data.unmapped_wards))
+    st.subheader(tr("ui.summary_title", lang))
+    st.markdown(summary_markdown(summary_table(data, f, lang), lang))
+    state.write_url(f)

@@ -1,0 +1,154 @@
+"""The table view: the map's data for the chosen day as a real HTML table (caption, column
+and row headers, aria-sort) that keyboard and screen-reader users can read, sorted and
+paged with ordinary widgets, under the same filters as the map (shared with it and kept
+in the URL). Every stored text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from geo.style import esc
+from geo.webmap.payload import day_frame
+from i18n import t as tr
+from i18n.formats import fmt_date, fmt_int
+from ui import state
+from ui.map_data import found, in_scope, prepared
+from zones.levels import LEGEND_ORDER, label
+
+PAGE_ROWS = 100
+KINDS = ("all", "ward", "block")
+# Column key → how it sorts (None: not offered as a sort); the order is the table's.
+COLUMNS = {
+    "type": None, "name": "name", "code": "code", "ward": None, "district": "district_name",
+    "level": "level_rank", "stale": None, "source": None, "since": "level_since",
+    "cases7": "cases7", "cases14": "cases14", "last_round": "last_round", "due_by": "due_by",
+    "overdue": "overdue_days", "population": "population", "note": None,
+}
+SORTS = [k for k, v in COLUMNS.items() if v]
+_CLASS = {**dict.fromkeys(("cases7", "cases14", "overdue", "population"), ' class="n"'),
+          "note": ' class="note"'}
+_STYLE = """<style>
+.vx-table-wrap{overflow-x:auto;max-width:100%}
+.vx-table-wrap:focus-visible{outline:3px solid #0072B2;outline-offset:2px}
+.vx-table{border-collapse:collapse;font-size:14px}
+.vx-table caption{text-align:left;font-weight:600;padding:4px 0}
+.vx-table th,.vx-table td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;
+  white-space:nowrap}
+.vx-table td.note{white-space:normal;min-width:14em}
+.vx-table thead th{background:#f0f0ec;text-align:left}
+.vx-table td.n{text-align:right;font-variant-numeric:tabular-nums}
+.vx-table tbody th{text-align:left;font-weight:600}
+</style>"""
+
+
+def table_rows(data, f: state.Filters, kind: str, lang: str) -> pd.DataFrame:
+    """The day's rows under the filters, with the columns the table shows and sorts by."""
+    frame = day_frame(data.history, data.areas, f.date, data.notes)
+    keep = in_scope(data, f)
+    if f.search or f.area:
+        keep &= np.isin(np.arange(len(frame)), found(data, f))
+    if kind != "all":
+        keep &= (frame["area_type"] == kind).to_numpy()
+    frame = frame[keep].copy()
+    is_block = frame["area_type"] == "block"
+    frame["name"] = frame["block_name"].where(is_block, frame["ward_name"])
+    frame["code"] = frame["ward_code"] + np.where(is_block, "/" + frame["block_code"], "")
+    frame["level_rank"] = frame["level"].map(LEGEND_ORDER.index)
+    return frame
+
+
+def sort_rows(frame: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
+    """Sorted by one column (missing values last either way), then by code."""
+    return frame.sort_values([COLUMNS[column], "code"], ascending=[not descending, True],
+                             na_position="last", kind="stable")
+
+
+def _cell(row, key: str, lang: str) -> str:
+    """One cell's escaped text."""
+    none = tr("map.tip.none", lang)
+    values = {
+        "type": tr(f"map.table.{row.area_type}", lang), "name": row.name,
+        "code": row.code, "ward": row.ward_name if row.area_type == "block" else none,
+        "district": row.district_name,
+        "level": f"{label(row.level, lang)} ({tr(f'map.short.{row.level}', lang)})",
+        "stale": tr("map.table.yes" if row.stale else "map.table.no", lang),
+        "source": tr(f"map.src.{row.source}", lang),
+        "since": fmt_date(row.level_since, lang), "cases7": fmt_int(row.cases7, lang),
+        "cases14": fmt_int(row.cases14, lang), "last_round": fmt_date(row.last_round, lang),
+        "due_by": fmt_date(row.due_by, lang), "overdue": fmt_int(row.overdue_days, lang),
+        "population": fmt_int(row.population, lang), "note": row.note,
+    }
+    return esc(values[key])
+
+
+def table_html(rows: pd.DataFrame, caption: str, sort: str, descending: bool,
+               lang: str) -> str:
+    """The rows as an accessible <table>: the name is each row's header, the sorted
+    column says so with aria-sort."""
+    order = "descending" if descending else "ascending"
+    head = "".join(
+        f'<th scope="col"{f" aria-sort={order!r}" if k == sort else ""}>'
+        f"{esc(tr(f'map.table.col.{k}', lang))}</th>" for k in COLUMNS)
+    body = []
+    for row in rows.itertuples(index=False):
+        cells = "".join(
+            f"<th scope='row'>{_cell(row, k, lang)}</th>" if k == "name" else
+            f"<td{_CLASS.get(k, '')}>{_cell(row, k, lang)}</td>"
+            for k in COLUMNS)
+        body.append(f"<tr>{cells}</tr>")
+    return (f'{_STYLE}<div class="vx-table-wrap" role="region" tabindex="0" '
+            f'aria-label="{esc(caption)}"><table class="vx-table"><caption>{esc(caption)}'
+            f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+            "</table></div>")
+
+
+def _controls(lang: str) -> tuple[str, str, bool]:
+    kind_col, sort_col, desc_col = st.columns([2, 2, 1], vertical_alignment="bottom")
+    kind = kind_col.radio(tr("map.table.kinds", lang), KINDS, horizontal=True, key="table_kind",
+                          format_func=lambda k: tr(f"map.table.kind_{k}", lang))
+    sort = sort_col.selectbox(tr("map.table.sort_by", lang), SORTS, key="table_sort",
+                              format_func=lambda k: tr(f"map.table.col.{k}", lang))
+    desc = desc_col.toggle(tr("map.table.descending", lang), key="table_desc")
+    return kind, sort, desc
+
+
+def _page(n_rows: int, lang: str) -> int:
+    pages = max(1, math.ceil(n_rows / PAGE_ROWS))
+    # Fewer rows after a filter change: stay on a page that exists.
+    if st.session_state.get("table_page", 1) > pages:
+        st.session_state["table_page"] = pages
+    column, _ = st.columns([1, 3])
+    return int(column.number_input(tr("map.table.page", lang), min_value=1, max_value=pages,
+                                   step=1, key="table_page"))
+
+
+def _where(n: int, start: int, shown: int, sort: str, desc: bool, lang: str) -> str:
+    """Which rows are on this page and how they are sorted, in words."""
+    rows = tr("map.table.rows", lang, first=fmt_int(min(n, start + 1), lang),
+              last=fmt_int(start + shown, lang), n=fmt_int(n, lang))
+    order = tr(f"map.table.{'descending' if desc else 'ascending'}_word", lang)
+    return rows + " · " + tr("map.table.sort_note", lang, order=order,
+                             column=tr(f"map.table.col.{sort}", lang))
+
+
+def render(store, lang: str) -> None:
+    ready = prepared(store, lang, "table", "table_as_of")
+    if ready is None:
+        return
+    data, f = ready
+    kind, sort, desc = _controls(lang)
+    rows = sort_rows(table_rows(data, f, kind, lang), sort, desc)
+    scope = data.districts.get(f.district) or tr("map.page.all_districts", lang)
+    caption = tr("map.table.caption", lang, date=fmt_date(f.date, lang), scope=scope,
+                 n=fmt_int(len(rows), lang))
+    page = _page(len(rows), lang)
+    start = (page - 1) * PAGE_ROWS
+    shown = rows.iloc[start:start + PAGE_ROWS]
+    st.caption(_where(len(rows), start, len(shown), sort, desc, lang))
+    st.html(table_html(shown, caption, sort, desc, lang))
+    state.write_url(f)

@@ -1,0 +1,44 @@
+"""The upload page: a ward reporter's daily zone file is checked with the same ingest as
+the CLI; every problem is listed (and downloadable); nothing is stored until the user
+confirms a valid file; the result names the areas whose level changed. A signed-in
+reporter may store rows for their own wards only, under their account name."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from i18n import t as tr
+from ui import common
+from ui.upload_flow import (
+    allowed,
+    check,
+    rows_frame,
+    show_report,
+    show_stored,
+    store_rows,
+    uploader,
+)
+
+
+def render(store, lang: str) -> None:
+    st.caption(tr("pages.upload.intro", lang))
+    show_stored(store, lang)
+    # A new key after each stored file empties the uploader for the next one.
+    file = st.file_uploader(tr("pages.upload.file", lang), type=["csv", "xlsx"],
+                            key=f"upload_file_{st.session_state.get('upload_round', 0)}")
+    if file is None:
+        return
+    raw, version = file.getvalue(), common.data_version(store)
+    report = check(store.url, version, raw, file.name, common.today_vn(), allowed(store))
+    show_report(report, lang)
+    if not report.accepted:
+        return
+    st.subheader(tr("pages.upload.preview", lang, rows=report.row_count))
+    st.dataframe(rows_frame(report.rows, common.areas(store.url, version), lang),
+                 hide_index=True, placeholder="")
+    user = uploader(store, lang, "upload_user")
+    if st.button(tr("pages.upload.confirm", lang), type="primary", disabled=not user,
+                 help=None if user else tr("pages.upload.need_user", lang)) and store_rows(
+            store, raw, file.name, report.rows, user=user, channel="file", lang=lang):
+        st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+        st.rerun()
