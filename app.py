@@ -13,26 +13,27 @@ import importlib
 import streamlit as st
 
 from data.config import settings
+from data.config.access import PAGE_NEEDS
 from data.store.audit import incident
 from i18n import DEFAULT_LANGUAGE
 from i18n import t as tr
 from ui import auth_gate, common
 
-# (section, url path, module in ui/, action it needs): the url path is also the page's
-# catalogue key (pages.nav.<path>); the action is data.store.accounts's, as in cli.NEEDS ("read":
-# anyone, signed in or not). The first page is the default, served at the root URL. A
-# page's module is imported when the page is first shown, so the map does not wait for
-# the charting, spreadsheet and report libraries of the other pages.
+# (section, url path, module in ui/): the url path is also the page's catalogue key
+# (pages.nav.<path>) and its key in data.config.access.PAGE_NEEDS, the action it needs
+# ("read": anyone, signed in or not). The first page is the default, served at the root
+# URL. A page's module is imported when the page is first shown, so the map does not wait
+# for the charting, spreadsheet and report libraries of the other pages.
 PAGES = [
-    ("monitor", "map", "map", "read"),
-    ("monitor", "table", "table", "read"),
-    ("monitor", "trends", "trends", "read"),
-    ("monitor", "targets", "targets", "read"),
-    ("report", "upload", "upload", "upload"),
-    ("report", "report", "report_form", "upload"),
-    ("report", "history", "history", "read"),
-    ("report", "periodic", "reports", "read"),
-    ("testing", "schedule", "schedule", "read"),  # its downloads and marks check more
+    ("monitor", "map", "map"),
+    ("monitor", "table", "table"),
+    ("monitor", "trends", "trends"),
+    ("monitor", "targets", "targets"),
+    ("report", "upload", "upload"),
+    ("report", "report", "report_form"),
+    ("report", "history", "history"),
+    ("report", "periodic", "reports"),
+    ("testing", "schedule", "schedule"),
 ]
 
 
@@ -62,9 +63,9 @@ def navigation(store, lang: str) -> dict[str, list[st.Page]]:
                        url_path=path, default=path == PAGES[0][1])
 
     sections: dict[str, list[st.Page]] = {}
-    for section, path, module, need in PAGES:
+    for section, path, module in PAGES:
         sections.setdefault(tr(f"pages.section.{section}", lang), []).append(
-            page(path, module, need))
+            page(path, module, PAGE_NEEDS[path]))
     return sections
 
 

@@ -1,7 +1,7 @@
 """Who is using the dashboard and what they may do: the sidebar sign-in, and the checks
 pages make before uploads, schedule downloads, marked rounds and the audit log.
 
-The rules are data.store.accounts's, the same as the CLI's (cli.NEEDS). With no account in the store
+The rules are data.config.access's, the same table as the CLI's. With no account in the store
 the dashboard runs in single-user local mode: everything allowed, as before accounts
 existed. With accounts, anyone may read without signing in (as a viewer); signing in is
 by name and password (argon2id, data.store.accounts), or, when `.streamlit/secrets.toml` has an
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from data.store.accounts import ACTIONS, ROLES, User, authenticate, get_user, has_accounts
+from data.config.access import roles_for
+from data.store.accounts import User, authenticate, get_user, has_accounts
 from i18n import t as tr
 
 USER_KEY = "auth_user"  # session: the signed-in User
@@ -68,10 +69,6 @@ def access(store) -> Access:
     test of one page) gets local mode on a store without accounts, else read-only."""
     acc = st.session_state.get(_ACCESS_KEY)
     return acc if acc is not None else Access(None, local=not has_accounts(store))
-
-
-def roles_for(action: str) -> list[str]:
-    return [r for r in ROLES if action in ACTIONS[r]]
 
 
 def require(store, action: str, lang: str, *, page: bool = True) -> bool:

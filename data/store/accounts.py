@@ -1,8 +1,9 @@
 """Accounts of the embedded login: users with a role and, for reporters, the wards they
 report for; salted argon2id password hashes (argon2-cffi), never passwords.
 
-Roles: viewer (read), reporter (upload for their own wards), coordinator (testing rounds,
-schedules and exports), admin (everything: users, policy, targets, areas, any ward).
+Roles and what each may do are data.config.access's: viewer (read), reporter (upload for
+their own wards), coordinator (testing rounds, schedules and exports), admin (everything:
+users, policy, targets, areas, any ward).
 With no account in the store the tool runs in single-user local mode (see README).
 Every change is written to the audit log in the same transaction.
 """
@@ -18,18 +19,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
+from data.config import access
 from data.store import audit
 from data.store.schema import users
+from zones.codes import pad_code
+from zones.problems import Unsaid
 
-ROLES = ("viewer", "reporter", "coordinator", "admin")
-_READ = frozenset({"read"})
-ACTIONS = {
-    "viewer": _READ,
-    "reporter": _READ | {"upload"},
-    "coordinator": _READ | {"rounds", "schedule", "export"},
-    "admin": _READ | {"upload", "rounds", "schedule", "export", "users", "policy", "targets",
-                      "areas", "audit", "backup"},
-}
 _NAME = re.compile(r"[A-Za-z0-9_.@+-]{1,64}")  # also an OpenID Connect e-mail address
 _HASHER = PasswordHasher()  # argon2id with the library's current parameters and salt
 
@@ -42,8 +37,8 @@ def _dummy_hash() -> str:
     return _HASHER.hash("not a password of anyone")
 
 
-class AuthError(ValueError):
-    """An account change or login that cannot be done; the message says why."""
+class AuthError(Unsaid):
+    """An account change or login that cannot be done (zones.problems.Unsaid)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +49,7 @@ class User:
     disabled: bool = False
 
     def can(self, action: str) -> bool:
-        return not self.disabled and action in ACTIONS.get(self.role, ())
+        return not self.disabled and action in access.ACTIONS.get(self.role, ())
 
     @property
     def allowed_wards(self) -> set[str] | None:
@@ -70,9 +65,13 @@ def _user(row) -> User:
 
 
 def ward_codes(text: str | None) -> list[str]:
-    """`9541, 09542` → ['09541', '09542']: GSO codes padded as in a zone file."""
+    """`9541, 09542` → ['09541', '09542']: GSO codes padded as in a zone file. Digits that
+    are not ASCII (`٩٥٤١`, full-width) are refused: no code is written with them."""
     codes = [c.strip() for c in (text or "").split(",") if c.strip()]
-    return sorted({c.zfill(5) if c.isdigit() else c for c in codes})
+    bad = [c for c in codes if c.isdigit() and not c.isascii()]
+    if bad:
+        raise AuthError("accounts.not_ascii_digits", codes=", ".join(map(repr, bad)))
+    return sorted({pad_code(c) or c for c in codes})
 
 
 def has_accounts(store) -> bool:
@@ -105,25 +104,26 @@ def authenticate(store, name: str, password: str) -> User | None:
 
 
 def _check(store, role: str | None, wards: list[str] | None) -> None:
-    if role is not None and role not in ROLES:
-        raise AuthError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
+    if role is not None and role not in access.ROLES:
+        raise AuthError("accounts.unknown_role", role=repr(role),
+                        roles=", ".join(access.ROLES))
     unknown = sorted(set(wards or ()) - set(store.known_areas()))
     if unknown:
-        raise AuthError(f"unknown ward codes: {', '.join(unknown)} (import the areas first)")
+        raise AuthError("accounts.unknown_wards", codes=", ".join(unknown))
 
 
 def add_user(store, name: str, role: str, password: str, *, wards: list[str] = (),
              actor: str) -> User:
     if not _NAME.fullmatch(name):
-        raise AuthError(f"user name {name!r}: use 1–64 letters, digits or _ . @ + -")
+        raise AuthError("accounts.bad_name", name=repr(name))
     if len(password) < 8:
-        raise AuthError("password: at least 8 characters")
+        raise AuthError("accounts.short_password")
     wards = ward_codes(",".join(wards))
     _check(store, role, wards)
     now = dt.datetime.now(dt.UTC)
     with store.write() as c:
         if c.execute(select(users.c.name).where(users.c.name == name)).first():
-            raise AuthError(f"user {name!r} exists already")
+            raise AuthError("accounts.exists", name=repr(name))
         c.execute(users.insert().values(
             name=name, role=role, wards=",".join(wards), password_hash=_HASHER.hash(password),
             disabled=False, created_at=now, updated_at=now))
@@ -137,7 +137,7 @@ def _update(store, name: str, action: str, actor: str, **values) -> None:
         done = c.execute(users.update().where(users.c.name == name)
                          .values(updated_at=now, **values)).rowcount
         if not done:
-            raise AuthError(f"no user {name!r} (see `user list`)")
+            raise AuthError("accounts.no_user", name=repr(name))
         detail = {k: v for k, v in values.items() if k != "password_hash"}
         audit.record(c, actor, action, name, now=now, **detail)
 
@@ -155,7 +155,7 @@ def set_wards(store, name: str, wards: list[str], *, actor: str) -> None:
 
 def set_password(store, name: str, password: str, *, actor: str) -> None:
     if len(password) < 8:
-        raise AuthError("password: at least 8 characters")
+        raise AuthError("accounts.short_password")
     _update(store, name, "user.set_password", actor, password_hash=_HASHER.hash(password))
 
 

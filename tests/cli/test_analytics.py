@@ -70,6 +70,7 @@ def test_bad_targets_file_and_empty_store(tmp_path, capsys):
     bad = tmp_path / "t.toml"
     bad.write_text('id = "x"\n', encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'e.db'}"
-    assert main(["--db", url, "targets", "--as-of", AS_OF, "--targets", str(bad)]) == 2
+    assert main(["--db", url, "--lang", "en", "targets", "--as-of", AS_OF,
+                 "--targets", str(bad)]) == 2
     assert "targets file" in capsys.readouterr().err
     assert main(["--db", url, "targets", "--as-of", AS_OF]) == 1

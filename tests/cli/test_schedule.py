@@ -15,7 +15,7 @@ AS_OF = "2021-09-30"
 
 def plan(url, tmp_path, capacity, capsys) -> tuple[pd.DataFrame, str]:
     out = tmp_path / "plan.csv"
-    code = main(["--db", url, "schedule", "--as-of", AS_OF, "--days", "14",
+    code = main(["--db", url, "--lang", "en", "schedule", "--as-of", AS_OF, "--days", "14",
                  "--capacity", str(capacity), "--format", "csv", "-o", str(out)])
     assert code == 0
     df = pd.read_csv(out, dtype=str, encoding="utf-8-sig", keep_default_na=False)

@@ -1,0 +1,29 @@
+"""`export-levels`: every ward and block with its effective level on a date (open data)."""
+
+from __future__ import annotations
+
+import sys
+
+from commands.common import EXIT_OK, EXIT_REJECTED, iso_date, safe_url, say
+
+
+def register(sub) -> None:
+    s = sub.add_parser("export-levels", help="open-data export of every area's level")
+    s.add_argument("--as-of", type=iso_date, required=True)
+    s.add_argument("--format", choices=("csv", "xlsx", "geojson"), default="csv")
+    s.add_argument("-o", "--output", help="output file (default: standard output)")
+    s.set_defaults(handler=run)
+
+
+def run(args, store, policy) -> int:
+    from data.exports.levels import levels_table, write_levels
+
+    df = levels_table(store, args.as_of, policy)
+    if df.empty:
+        say("cli.levels.no_areas", args.lang, err=True, url=safe_url(store.url, args.lang))
+        return EXIT_REJECTED
+    write_levels(df, args.format, args.output or sys.stdout.buffer, store=store)
+    if args.output:
+        say("cli.levels.written", args.lang, err=True, output=args.output, areas=len(df),
+            date=args.as_of)
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Tests of data/config: the settings table, the clock, policy files, the access table."""
