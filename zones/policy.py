@@ -11,19 +11,9 @@ import tomllib
 from dataclasses import dataclass, field
 
 from zones.levels import LEVELS, REPORTABLE, UNKNOWN
+from zones.problems import DataChecker, DataFileError, Term, key_problem
 
 ROLLUPS = ("worst",)
-
-
-class DataFileError(ValueError):
-    """A data file (policy, targets) with problems; `problems` lists every one, each
-    naming its key."""
-
-    what = "data file"
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(f"invalid {self.what}:\n  " + "\n  ".join(problems))
 
 
 class PolicyError(DataFileError):
@@ -68,20 +58,23 @@ class Policy:
         return self.intervals[level]
 
 
+_AT_LEAST_1 = ("data.expected_int_min", {"min": 1})
 _SETTINGS = {
-    # key: (type check, description of what is expected)
-    "campaign_window_days": (lambda v: _is_int(v) and v >= 1, "an integer ≥ 1"),
-    "unknown_as": (lambda v: v in REPORTABLE, f"one of {', '.join(REPORTABLE)}"),
+    # key: (type check, message key and parameters saying what is expected)
+    "campaign_window_days": (lambda v: _is_int(v) and v >= 1, _AT_LEAST_1),
+    "unknown_as": (lambda v: v in REPORTABLE,
+                   ("data.expected_one_of", {"choices": ", ".join(REPORTABLE)})),
     "round_min_coverage": (
         lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 1,
-        "a number in (0, 1]",
+        ("policy.expected_fraction", {}),
     ),
-    "carry_forward_days": (lambda v: _is_int(v) and v >= 0, "an integer ≥ 0"),
-    "rollup": (lambda v: v in ROLLUPS, f"one of {', '.join(ROLLUPS)}"),
-    "days_without_cases": (lambda v: _is_int(v) and v >= 1, "an integer ≥ 1"),
-    "max_upload_bytes": (lambda v: _is_int(v) and v >= 1, "an integer ≥ 1"),
-    "max_upload_rows": (lambda v: _is_int(v) and v >= 1, "an integer ≥ 1"),
-    "max_upload_seconds": (lambda v: _is_int(v) and v >= 1, "an integer ≥ 1"),
+    "carry_forward_days": (lambda v: _is_int(v) and v >= 0,
+                           ("data.expected_int_min", {"min": 0})),
+    "rollup": (lambda v: v in ROLLUPS, ("data.expected_one_of", {"choices": ", ".join(ROLLUPS)})),
+    "days_without_cases": (lambda v: _is_int(v) and v >= 1, _AT_LEAST_1),
+    "max_upload_bytes": (lambda v: _is_int(v) and v >= 1, _AT_LEAST_1),
+    "max_upload_rows": (lambda v: _is_int(v) and v >= 1, _AT_LEAST_1),
+    "max_upload_seconds": (lambda v: _is_int(v) and v >= 1, _AT_LEAST_1),
 }
 SETTING_KEYS = tuple(_SETTINGS)
 
@@ -90,68 +83,63 @@ def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-class _Checker:
-    """Collects every problem of a policy document instead of stopping at the first."""
+class _Checker(DataChecker):
+    """A policy document's problems, and the rules (source, date) of its values."""
 
     def __init__(self, doc: dict):
-        self.doc = doc
-        self.problems: list[str] = []
-        self.sources = doc.get("sources") if isinstance(doc.get("sources"), dict) else {}
+        super().__init__(doc)
         self.rules: dict[str, Rule] = {}
         self.default_date = doc.get("effective_date")
-
-    def fail(self, key: str, msg: str) -> None:
-        self.problems.append(f"{key}: {msg}")
 
     def rule(self, key: str, table: dict) -> None:
         src = table.get("source")
         if src is None:
-            self.fail(key, "missing 'source' (a key of [sources])")
+            self.fail(key, "data.missing_source")
             return
-        if src not in self.sources:
-            known = ", ".join(sorted(self.sources)) or "none defined"
-            self.fail(key, f"unknown source {src!r} (known: {known})")
+        if not isinstance(src, str) or src not in self.sources:  # [] or {} is no key
+            known = ", ".join(sorted(self.sources)) or Term("files.data.none_defined")
+            self.fail(key, "data.unknown_source", src, known=known)
             return
         when = table.get("effective_date", self.default_date)
         if isinstance(when, dt.date) and not isinstance(when, dt.datetime):
             self.rules[key] = Rule(src, str(self.sources[src]), when)
         elif "effective_date" in table:
-            self.fail(f"{key}.effective_date", f"expected a date YYYY-MM-DD, got {when!r}")
+            self.fail(f"{key}.effective_date", "data.expected_date", when)
 
 
 def _header(c: _Checker) -> None:
     doc = c.doc
     if not isinstance(doc.get("id"), str) or not doc.get("id", "").strip():
-        c.fail("id", "missing or empty (a text id such as 'vn-2021-09-default')")
+        c.fail("id", "data.missing_id", example="vn-2021-09-default")
     date = doc.get("effective_date")
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-        c.fail("effective_date", f"expected a date YYYY-MM-DD, got {date!r}")
+        c.fail("effective_date", "data.expected_date", date)
     if not isinstance(doc.get("sources"), dict) or not doc["sources"]:
-        c.fail("sources", "missing: a table of source citations, e.g. ct06 = \"Chỉ thị 06…\"")
+        c.fail("sources", "data.missing_sources")
     for key in ("title_vi", "title_en"):
         if not isinstance(doc.get(key, ""), str):
-            c.fail(key, "expected text")
+            c.fail(key, "data.expected_text")
 
 
 def _settings(c: _Checker) -> dict:
     settings = c.doc.get("settings", {})
     if not isinstance(settings, dict):
-        c.fail("settings", "expected a table")
+        c.fail("settings", "data.expected_table")
         return {}
     out = {}
-    for key, (ok, expected) in _SETTINGS.items():
+    for key, (ok, (expected, params)) in _SETTINGS.items():
         entry = settings.get(key)
         if not isinstance(entry, dict) or "value" not in entry:
-            c.fail(f"settings.{key}", "missing (a table with 'value' and 'source')")
+            c.fail(f"settings.{key}", "policy.missing_setting")
             continue
         if not ok(entry["value"]):
-            c.fail(f"settings.{key}.value", f"expected {expected}, got {entry['value']!r}")
+            c.fail(f"settings.{key}.value", expected, entry["value"], **params)
             continue
         c.rule(f"settings.{key}", entry)
         out[key] = entry["value"]
     for key in settings:
         if key not in _SETTINGS:
-            c.fail(f"settings.{key}", f"unknown setting (known: {', '.join(SETTING_KEYS)})")
+            c.fail(f"settings.{key}", "policy.unknown_setting", known=", ".join(SETTING_KEYS))
     return out
 
 
@@ -162,22 +150,22 @@ def _intervals(c: _Checker, settings: dict) -> dict[str, Interval]:
         key = f"testing.intervals.{level}"
         entry = table.get(level)
         if not isinstance(entry, dict):
-            c.fail(key, "missing (a table with min_days, max_days and source)")
+            c.fail(key, "policy.missing_interval")
             continue
         lo, hi = entry.get("min_days"), entry.get("max_days")
         if hi == "campaign_window_days":
             hi = settings.get("campaign_window_days")
         if not (_is_int(lo) and lo >= 1):
-            c.fail(f"{key}.min_days", f"expected an integer ≥ 1, got {lo!r}")
+            c.fail(f"{key}.min_days", "data.expected_int_min", lo, min=1)
         elif not (_is_int(hi) and hi >= lo):
-            c.fail(f"{key}.max_days", f"expected an integer ≥ min_days ({lo}) "
-                   f"or \"campaign_window_days\", got {entry.get('max_days')!r}")
+            c.fail(f"{key}.max_days", "policy.bad_max_days", entry.get("max_days"), min=lo)
         else:
             out[level] = Interval(lo, hi)
         c.rule(key, entry)
     for level in table:
         if level not in REPORTABLE:
-            c.fail(f"testing.intervals.{level}", f"unknown level (known: {', '.join(REPORTABLE)})")
+            c.fail(f"testing.intervals.{level}", "data.unknown_level",
+                   known=", ".join(REPORTABLE))
     if "unknown_as" in settings and settings["unknown_as"] in out:
         out[UNKNOWN] = out[settings["unknown_as"]]
     return out
@@ -186,18 +174,18 @@ def _intervals(c: _Checker, settings: dict) -> dict[str, Interval]:
 def _pooling(c: _Checker) -> dict[str, int]:
     table = c.doc.get("testing", {}).get("pooling")
     if not isinstance(table, dict):
-        c.fail("testing.pooling", "missing (samples per tube for each level, and source)")
+        c.fail("testing.pooling", "policy.missing_pooling")
         return {}
     out = {}
     for level in LEVELS:
         v = table.get(level)
         if not (_is_int(v) and v >= 1):
-            c.fail(f"testing.pooling.{level}", f"expected an integer ≥ 1, got {v!r}")
+            c.fail(f"testing.pooling.{level}", "data.expected_int_min", v, min=1)
         else:
             out[level] = v
     for key in table:
         if key not in LEVELS and key not in ("source", "effective_date"):
-            c.fail(f"testing.pooling.{key}", f"unknown level (known: {', '.join(LEVELS)})")
+            c.fail(f"testing.pooling.{key}", "data.unknown_level", known=", ".join(LEVELS))
     c.rule("testing.pooling", table)
     return out
 
@@ -207,7 +195,7 @@ def parse_policy(text: str) -> Policy:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError([f"not valid TOML: {exc}"]) from None
+        raise PolicyError([key_problem(None, "data.not_toml", detail=str(exc))]) from None
     c = _Checker(doc)
     _header(c)
     settings = _settings(c)

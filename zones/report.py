@@ -12,14 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from zones.area_grids import UNITS, AreaIndex, level_grid, tally
 from zones.levels import LEGEND_ORDER, RANKED, severity
 from zones.policy import Policy
+from zones.problems import Unsaid
 from zones.report_counts import CountsPart, counts_part, missing_reports
-from zones.report_period import Period, Scope, previous
+from zones.report_period import Period, Scope, previous, scope_kind
 from zones.report_rounds import RoundsPart, rounds_part
-from zones.targets import SCOPES, TargetProgress
+from zones.target_file import SCOPES
+from zones.targets import TargetProgress
 from zones.transitions import transitions_window
-from zones.trends import UNITS, AreaIndex, level_grid, tally
 
 # A change is measured against the area's last known level; a silence longer than this
 # before the period hides the level it came from (the missing-report list shows it).
@@ -55,8 +57,8 @@ class ReportContent:
 
 
 def scope_areas(areas: pd.DataFrame, scope: Scope) -> pd.DataFrame:
-    """The areas of `scope` (every area for the city without a code); ValueError naming
-    the code and the codes there are."""
+    """The areas of `scope` (every area for the city without a code); Unsaid (a
+    ValueError) naming the code and the codes there are."""
     if scope.code is None:
         return areas
     column = scope.column
@@ -64,8 +66,10 @@ def scope_areas(areas: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     if not inside.any():
         known = sorted(set(areas[column].astype(str)))
         shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
-        raise ValueError(f"no {scope.kind} with code {scope.code!r} in the store "
-                         f"(known: {shown or 'none: import boundaries or run demo'})")
+        kind, code = scope_kind(scope.kind), repr(scope.code)
+        if not known:
+            raise Unsaid("request.scope.no_code_empty", kind=kind, code=code)
+        raise Unsaid("request.scope.no_code", kind=kind, code=code, known=shown)
     return areas[inside]
 
 

@@ -11,15 +11,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from zones.problems import Term, Unsaid
+
 SCOPE_KINDS = ("city", "district", "ward")
 PERIOD_KINDS = ("day", "week", "month")
 # Column of Store.areas() that a scope of each kind selects on.
 SCOPE_COLUMNS = {"city": "province_code", "district": "district_code", "ward": "ward_code"}
 # GSO code widths: a leading zero dropped by a spreadsheet is put back, as uploads do.
 _CODE_WIDTH = {"city": 2, "district": 3, "ward": 5}
-_SCOPE_HELP = "expected city, district:CODE or ward:CODE (e.g. district:901, ward:09541)"
-_PERIOD_HELP = "expected day:YYYY-MM-DD, week:YYYY-Www or month:YYYY-MM " \
-               "(e.g. day:2021-09-30, week:2021-W38, month:2021-09)"
+_SCOPE_HELP = Term("request.scope.help")  # what a scope is written as
+_PERIOD_HELP = Term("request.period.help")
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,10 @@ class Period:
 
     def up_to(self, last: dt.date) -> Period:
         """The part of the period up to `last` (a period still running is reported so
-        far); ValueError when the period has not begun by then."""
+        far); Unsaid (a ValueError) when the period has not begun by then."""
         if last < self.start:
-            raise ValueError(f"period {self} starts {self.start}, after {last}: "
-                             "nothing to report yet")
+            raise Unsaid("request.period.not_begun", period=str(self), start=self.start,
+                         last=last)
         return Period(self.kind, self.start, min(self.end, last))
 
     def __str__(self) -> str:
@@ -71,28 +72,35 @@ class Period:
         return f"month:{self.start:%Y-%m}"
 
 
+def scope_kind(kind: str) -> Term:
+    """A scope kind (city, district, ward) as a message says it, in its language."""
+    return Term(f"request.scope.kind_{kind}")
+
+
 def parse_scope(text: str) -> Scope:
-    """`city`, `city:PROVINCE`, `district:CODE` or `ward:CODE` → Scope; ValueError
-    naming the value and what was expected. Codes are digits, kept as text."""
+    """`city`, `city:PROVINCE`, `district:CODE` or `ward:CODE` → Scope; Unsaid (a
+    ValueError) naming the value and what was expected. Codes are digits, kept as text."""
     raw = (text or "").strip()
     kind, _, code = raw.partition(":")
     kind = kind.strip().lower()
     if kind not in SCOPE_KINDS:
-        raise ValueError(f"scope {text!r}: {_SCOPE_HELP}")
+        raise Unsaid("request.scope.unknown", value=repr(text), help=_SCOPE_HELP)
     code = code.strip()
     if not code:
         if kind == "city" and ":" not in raw:
             return Scope("city", None)
-        raise ValueError(f"scope {text!r} needs a {kind} code: {_SCOPE_HELP}")
+        raise Unsaid("request.scope.needs_code", value=repr(text), kind=scope_kind(kind),
+                     help=_SCOPE_HELP)
     if not code.isascii() or not code.isdigit():
-        raise ValueError(f"scope {text!r}: the {kind} code must be digits, got {code!r}")
+        raise Unsaid("request.scope.not_digits", value=repr(text), kind=scope_kind(kind),
+                     code=repr(code))
     return Scope(kind, code.zfill(_CODE_WIDTH[kind]))
 
 
 def _month(text: str, value: str) -> Period:
     m = re.fullmatch(r"(\d{4})-(\d{2})", value)
     if not m or not 1 <= int(m[2]) <= 12:
-        raise ValueError(f"period {text!r}: a month is YYYY-MM, got {value!r}")
+        raise Unsaid("request.period.bad_month", value=repr(text), got=repr(value))
     start = dt.date(int(m[1]), int(m[2]), 1)
     after = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
     return Period("month", start, after - dt.timedelta(days=1))
@@ -101,31 +109,32 @@ def _month(text: str, value: str) -> Period:
 def _week(text: str, value: str) -> Period:
     m = re.fullmatch(r"(\d{4})-?W(\d{2})", value, flags=re.IGNORECASE)
     if not m:
-        raise ValueError(f"period {text!r}: an ISO week is YYYY-Www, got {value!r}")
+        raise Unsaid("request.period.bad_week", value=repr(text), got=repr(value))
     try:
         start = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
     except ValueError:
-        raise ValueError(f"period {text!r}: {m[1]} has no ISO week {int(m[2])}") from None
+        raise Unsaid("request.period.no_week", value=repr(text), year=m[1],
+                     week=int(m[2])) from None
     return Period("week", start, start + dt.timedelta(days=6))
 
 
 def _day(text: str, value: str) -> Period:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError(f"period {text!r}: a day is YYYY-MM-DD, got {value!r}")
+        raise Unsaid("request.period.bad_day", value=repr(text), got=repr(value))
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"period {text!r}: {value} is not a date") from None
+        raise Unsaid("request.period.not_date", value=repr(text), day=value) from None
     return Period("day", day, day)
 
 
 def parse_period(text: str) -> Period:
-    """`day:YYYY-MM-DD`, `week:YYYY-Www` or `month:YYYY-MM` → Period; ValueError naming
-    the value and what was expected."""
+    """`day:YYYY-MM-DD`, `week:YYYY-Www` or `month:YYYY-MM` → Period; Unsaid (a
+    ValueError) naming the value and what was expected."""
     kind, sep, value = (text or "").strip().partition(":")
     parsers = {"day": _day, "week": _week, "month": _month}
     if not sep or kind.lower() not in parsers:
-        raise ValueError(f"period {text!r}: {_PERIOD_HELP}")
+        raise Unsaid("request.period.unknown", value=repr(text), help=_PERIOD_HELP)
     return parsers[kind.lower()](text, value.strip())
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from zones.levels import severity
 from zones.policy import Policy
+from zones.problems import Unsaid
 from zones.rounds import as_dates, interval_arrays, last_round_days, sampling_units
 from zones.schedule_capacity import Capacity, read_capacity
 from zones.schedule_core import Instance, deadlines, lateness
@@ -82,7 +83,7 @@ def plan_schedule(areas: pd.DataFrame, rounds: pd.DataFrame, as_of: dt.date, pol
     areas: ward_code, block_code ('' for a ward), level (effective level as of as_of),
       population, and optionally district_code and the names; wards that have blocks
       are sampled through them. rounds: ward_code, block_code, date (+ optional basis),
-      every round on record: recorded ones and zones.rounds.derive_rounds'.
+      every round on record: recorded ones and zones.round_grids.derived_rounds'.
     capacity: see zones.schedule_capacity.read_capacity; counted in `unit`, samples
       (people swabbed) or tubes (pooled per policy.pooling of the area's level).
     """
@@ -118,8 +119,7 @@ def _prepare(units: pd.DataFrame) -> pd.DataFrame:
     bad = pop.isna() | (pop < 0)
     if bad.any():
         keys = (units["ward_code"].astype(str) + "/" + units["block_code"].astype(str))[bad]
-        raise ValueError(f"no usable population for {keys.tolist()[:10]}: a round's size "
-                         "is its population, so each sampled area needs one (≥ 0)")
+        raise Unsaid("request.schedule.no_population", areas=str(keys.tolist()[:10]))
     out = units.reset_index(drop=True).assign(population=pop.astype(np.int64).to_numpy())
     for col in NAME_COLUMNS:
         out[col] = out[col].fillna("").astype(str) if col in out.columns else ""

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from zones.areas import day_numbers
+from zones.problems import Unsaid
 
 POOL_KEYS = ("district_code", "ward_code")
 CITY_POOL = "all"  # the one pool of a single capacity figure
@@ -34,12 +35,13 @@ def read_capacity(capacity, units: pd.DataFrame, as_of: dt.date, horizon: int) -
     `capacity` is an integer ≥ 0 (per day, whole city) or a DataFrame with `capacity`,
     exactly one of district_code / ward_code, and optionally `date`. Without `date` a row
     holds for every day; with it, a pool's day missing from the table has no capacity
-    (e.g. no sampling on a Sunday). Raises ValueError naming what is wrong: a negative or
-    fractional figure, a pool and day given twice, an area whose pool has no row.
+    (e.g. no sampling on a Sunday). Raises Unsaid (a ValueError) naming what is wrong: a
+    negative or fractional figure, a pool and day given twice, an area whose pool has no
+    row; ValueError for a capacity of another type.
     """
     if isinstance(capacity, Integral) and not isinstance(capacity, bool):
         if capacity < 0:
-            raise ValueError(f"capacity {capacity} is negative: expected samples or tubes ≥ 0")
+            raise Unsaid("request.capacity.negative", capacity=capacity)
         matrix = np.full((1, horizon), int(capacity), dtype=np.int64)
         return Capacity("all", [CITY_POOL], np.zeros(len(units), np.int64), matrix)
     if not isinstance(capacity, pd.DataFrame):
@@ -50,8 +52,7 @@ def read_capacity(capacity, units: pd.DataFrame, as_of: dt.date, horizon: int) -
 def _pool_key(table: pd.DataFrame) -> str:
     keys = [k for k in POOL_KEYS if k in table.columns]
     if len(keys) != 1 or "capacity" not in table.columns:
-        raise ValueError(f"capacity table has columns {list(table.columns)}: expected "
-                         "'capacity', one of district_code or ward_code, and optionally date")
+        raise Unsaid("request.capacity.columns", columns=str(list(table.columns)))
     return keys[0]
 
 
@@ -60,8 +61,8 @@ def _figures(table: pd.DataFrame) -> np.ndarray:
     bad = np.isnan(raw) | (raw < 0) | (raw != np.floor(raw))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"capacity {table['capacity'].iloc[i]!r} in row {i}: expected a "
-                         "whole number ≥ 0")
+        raise Unsaid("request.capacity.bad_value", value=repr(table["capacity"].iloc[i]),
+                     row=i)
     return raw.astype(np.int64)
 
 
@@ -79,8 +80,10 @@ def _from_table(table: pd.DataFrame, units: pd.DataFrame, as_of: dt.date,
     twice = pd.DataFrame({"pool": codes, "day": day}).duplicated()
     if twice.any():
         i = int(np.flatnonzero(twice.to_numpy())[0])
-        when = f" on {table['date'].iloc[i]}" if dated else ""
-        raise ValueError(f"capacity for {key} {codes[i]}{when} is given twice")
+        if dated:
+            raise Unsaid("request.capacity.twice_on", column=key, code=codes[i],
+                         date=table["date"].iloc[i])
+        raise Unsaid("request.capacity.twice", column=key, code=codes[i])
     matrix = np.zeros((len(pools), horizon), dtype=np.int64)
     if dated:
         inside = (day >= 0) & (day < horizon)
@@ -90,6 +93,5 @@ def _from_table(table: pd.DataFrame, units: pd.DataFrame, as_of: dt.date,
     of_area = pd.Index(pools).get_indexer(units[key].astype(str).to_numpy(object))
     if (of_area < 0).any():
         missing = sorted(set(units[key].astype(str).to_numpy(object)[of_area < 0]))
-        raise ValueError(f"no capacity row for {key} {missing[:10]}: add a row for each, "
-                         "or give one figure for the whole city")
+        raise Unsaid("request.capacity.no_row", column=key, codes=str(missing[:10]))
     return Capacity(key, pools, of_area.astype(np.int64), matrix)

@@ -1,248 +1,27 @@
-"""Green-zone targets (mục tiêu vùng xanh) as data, and progress toward them.
+"""Progress toward green-zone targets (mục tiêu vùng xanh, parsed by `zones.target_file`).
 
-`parse_targets` turns a targets TOML text (policy/targets.toml, read by
-`data.config.policy_files`) into `GreenTarget`s, naming every problem at once. `target_progress`
-measures each target on a per-day level table: current value, value at the start of its
-phase, progress, 7- and 14-day trends, the projected date the goal is reached, and a status.
+`target_progress` measures each target on a per-day level table: current value, value at
+the start of its phase, progress, 7- and 14-day trends, the projected date the goal is
+reached, and a status.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import tomllib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from zones.levels import RANKED, REPORTABLE
-from zones.policy import DataFileError
-from zones.trends import UNITS, AreaIndex, level_grid, tally
+from zones.area_grids import UNITS, AreaIndex, level_grid, tally
+from zones.levels import RANKED
+from zones.problems import key_problem
+from zones.target_file import EPS, SCOPES, GreenTarget, Metric, TargetsError
 
-SCOPES = {"city": "province_code", "district": "district_code", "ward": "ward_code"}
-COMPARATORS = (">=", "<=", ">", "<")
-KINDS = ("share", "count")
 STATUSES = ("met", "on_track", "at_risk", "missed")
 TREND_DAYS = (7, 14)
-_EPS = 1e-9  # shares are ratios of integers: compare with a hair of tolerance
 _HORIZON_DAYS = 3650  # a goal ten years off at this trend is not projected at all
-_FILE_KEYS = {"id", "effective_date", "title_vi", "title_en", "sources", "metrics", "targets"}
-_METRIC_KEYS = {"title_vi", "title_en", "unit", "levels", "kind", "source"}
-_TARGET_KEYS = {"id", "title_vi", "title_en", "scope", "scope_code", "metric", "comparator",
-                "value", "value_is_example", "start", "deadline", "deadline_is_example",
-                "source", "note"}
-
-
-class TargetsError(DataFileError):
-    what = "targets"
-
-
-@dataclass(frozen=True)
-class Metric:
-    id: str
-    title_vi: str
-    title_en: str
-    unit: str  # one of UNITS
-    levels: tuple[str, ...]
-    kind: str  # share | count
-    source: str
-    citation: str
-
-
-@dataclass(frozen=True)
-class GreenTarget:
-    id: str
-    title_vi: str
-    title_en: str
-    scope: str  # city | district | ward
-    scope_code: str | None  # None: a city target over every area given
-    metric: Metric
-    comparator: str
-    value: float
-    start: dt.date  # first day of the phase
-    deadline: dt.date
-    source: str
-    citation: str
-    version: str  # id of the targets file
-    value_is_example: bool = False
-    deadline_is_example: bool = False
-    note: str = ""
-
-    def meets(self, x: float | None) -> bool:
-        if x is None:
-            return False
-        return {">=": x >= self.value - _EPS, "<=": x <= self.value + _EPS,
-                ">": x > self.value + _EPS, "<": x < self.value - _EPS}[self.comparator]
-
-
-def _is_date(v) -> bool:
-    return isinstance(v, dt.date) and not isinstance(v, dt.datetime)
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-class _Checker:
-    def __init__(self, doc: dict):
-        self.doc, self.problems = doc, []
-        src = doc.get("sources")
-        self.sources = src if isinstance(src, dict) else {}
-
-    def fail(self, key: str, msg: str) -> None:
-        self.problems.append(f"{key}: {msg}")
-
-    def text(self, key: str, table: dict, field: str, required: bool = True) -> str:
-        v = table.get(field, None if required else "")
-        if not isinstance(v, str) or (required and not v.strip()):
-            self.fail(f"{key}.{field}", f"expected non-empty text, got {v!r}")
-            return ""
-        return v
-
-    def source(self, key: str, table: dict) -> str:
-        src = table.get("source")
-        if src not in self.sources:
-            known = ", ".join(sorted(self.sources)) or "none defined"
-            self.fail(f"{key}.source", f"unknown source {src!r} (known: {known})")
-            return ""
-        return str(self.sources[src])
-
-    def unknown_keys(self, key: str, table: dict, allowed: set[str]) -> None:
-        for k in sorted(set(table) - allowed):
-            self.fail(f"{key}.{k}", f"unknown key (known: {', '.join(sorted(allowed))})")
-
-
-def _header(c: _Checker) -> None:
-    for key in sorted(set(c.doc) - _FILE_KEYS):
-        c.fail(key, f"unknown key (known: {', '.join(sorted(_FILE_KEYS))})")
-    if "effective_date" in c.doc and not _is_date(c.doc["effective_date"]):
-        c.fail("effective_date", f"expected a date YYYY-MM-DD, got {c.doc['effective_date']!r}")
-    if not isinstance(c.doc.get("id"), str) or not c.doc["id"].strip():
-        c.fail("id", "missing or empty (a text id such as 'vn-2021-green-targets')")
-    if not c.sources:
-        c.fail("sources", "missing: a table of source citations, e.g. ct06 = \"Chỉ thị 06…\"")
-    if not isinstance(c.doc.get("targets"), list) or not c.doc["targets"]:
-        c.fail("targets", "missing: at least one [[targets]] table")
-
-
-def _metric(c: _Checker, name: str, table) -> Metric | None:
-    key = f"metrics.{name}"
-    if not isinstance(table, dict):
-        c.fail(key, "expected a table")
-        return None
-    n = len(c.problems)
-    c.unknown_keys(key, table, _METRIC_KEYS)
-    titles = c.text(key, table, "title_vi"), c.text(key, table, "title_en")
-    if table.get("unit") not in UNITS:
-        c.fail(f"{key}.unit", f"expected one of {', '.join(UNITS)}, got {table.get('unit')!r}")
-    if table.get("kind") not in KINDS:
-        c.fail(f"{key}.kind", f"expected one of {', '.join(KINDS)}, got {table.get('kind')!r}")
-    levels = table.get("levels")
-    if not (isinstance(levels, list) and levels and all(lv in REPORTABLE for lv in levels)):
-        c.fail(f"{key}.levels", f"expected a list of level codes from {', '.join(REPORTABLE)} "
-               f"(unknown is never counted in a metric), got {levels!r}")
-    citation = c.source(key, table)
-    if len(c.problems) > n:
-        return None
-    return Metric(name, *titles, table["unit"], tuple(levels), table["kind"],
-                  table["source"], citation)
-
-
-def _metrics(c: _Checker) -> dict[str, Metric]:
-    tables = c.doc.get("metrics")
-    if not isinstance(tables, dict) or not tables:
-        c.fail("metrics", "missing: a table of metric definitions, e.g. "
-               "[metrics.share_wards_green]")
-        return {}
-    found = {name: _metric(c, name, t) for name, t in tables.items()}
-    return {name: m for name, m in found.items() if m is not None}
-
-
-def _goal(c: _Checker, key: str, metric: Metric, v) -> None:
-    if metric.kind == "share" and not (_is_number(v) and 0 <= v <= 1):
-        c.fail(f"{key}.value", f"expected a share between 0 and 1 for {metric.id} "
-               f"(80 % is 0.8), got {v!r}")
-    elif metric.kind == "count" and not (isinstance(v, int) and not isinstance(v, bool)
-                                         and v >= 0):
-        c.fail(f"{key}.value", f"expected a whole number ≥ 0 for {metric.id}, got {v!r}")
-
-
-def _scope(c: _Checker, key: str, t: dict) -> None:
-    scope, code = t.get("scope"), t.get("scope_code")
-    if scope not in SCOPES:
-        c.fail(f"{key}.scope", f"expected one of {', '.join(SCOPES)}, got {scope!r}")
-    elif code is None and scope != "city":
-        c.fail(f"{key}.scope_code", f"missing: the {scope} code, as text (\"09541\")")
-    elif code is not None and (not isinstance(code, str) or not code.isdigit()):
-        c.fail(f"{key}.scope_code", f"expected a code of digits as text, got {code!r}")
-
-
-def _dates_and_flags(c: _Checker, key: str, t: dict) -> None:
-    for field in ("start", "deadline"):
-        if not _is_date(t.get(field)):
-            c.fail(f"{key}.{field}", f"expected a date YYYY-MM-DD, got {t.get(field)!r}")
-    if _is_date(t.get("start")) and _is_date(t.get("deadline")) and t["deadline"] < t["start"]:
-        c.fail(f"{key}.deadline", f"{t['deadline']} is before the start {t['start']}")
-    for field in ("value_is_example", "deadline_is_example"):
-        if not isinstance(t.get(field, False), bool):
-            c.fail(f"{key}.{field}", f"expected true or false, got {t[field]!r}")
-
-
-def _target(c: _Checker, i: int, t, metrics: dict[str, Metric], seen: set[str]):
-    if not isinstance(t, dict):
-        c.fail(f"targets[{i}]", "expected a table ([[targets]])")
-        return None
-    key = f"targets[{i}]" + (f" ({t['id']})" if isinstance(t.get("id"), str) else "")
-    n = len(c.problems)
-    c.unknown_keys(key, t, _TARGET_KEYS)
-    tid = c.text(key, t, "id")
-    if tid in seen:
-        c.fail(f"{key}.id", f"{tid!r} is used by an earlier target: ids must be unique")
-    seen.add(tid)
-    titles = c.text(key, t, "title_vi"), c.text(key, t, "title_en")
-    _scope(c, key, t)
-    metric = metrics.get(t.get("metric"))
-    if metric is None:
-        c.fail(f"{key}.metric", f"unknown metric {t.get('metric')!r} "
-               f"(known: {', '.join(sorted(metrics)) or 'none defined'})")
-    elif metric.unit == "wards" and t.get("scope") == "ward":
-        c.fail(f"{key}.metric", f"{metric.id} counts wards: a ward-scope target counts "
-               "blocks or population")
-    if t.get("comparator") not in COMPARATORS:
-        c.fail(f"{key}.comparator", f"expected one of {', '.join(COMPARATORS)}, "
-               f"got {t.get('comparator')!r}")
-    if metric is not None:
-        _goal(c, key, metric, t.get("value"))
-    _dates_and_flags(c, key, t)
-    citation, note = c.source(key, t), c.text(key, t, "note", required=False)
-    if len(c.problems) > n:
-        return None
-    return GreenTarget(tid, *titles, t["scope"], t.get("scope_code"), metric, t["comparator"],
-                       t["value"], t["start"], t["deadline"], t["source"], citation,
-                       c.doc.get("id", ""), t.get("value_is_example", False),
-                       t.get("deadline_is_example", False), note)
-
-
-def parse_targets(text: str) -> list[GreenTarget]:
-    """Parse a targets TOML text; raise TargetsError listing every problem."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise TargetsError([f"not valid TOML: {exc}"]) from None
-    c = _Checker(doc)
-    _header(c)
-    metrics = _metrics(c)
-    seen: set[str] = set()
-    tables = doc.get("targets") if isinstance(doc.get("targets"), list) else []
-    targets = [_target(c, i, t, metrics, seen) for i, t in enumerate(tables)]
-    if c.problems:
-        raise TargetsError(c.problems)
-    return targets
-
-
-# ---- progress ------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class TargetProgress:
@@ -305,7 +84,8 @@ def _scope_rows(targets: list[GreenTarget], areas: pd.DataFrame) -> dict[tuple, 
             raise ValueError(f"areas lacks column {column!r} for target {t.id}")
         rows[key] = np.asarray(areas[column].astype(str) == t.scope_code)
         if not rows[key].any():
-            problems.append(f"{t.id}: no area has {column} {t.scope_code!r}")
+            problems.append(key_problem(t.id, "targets.empty_scope", t.scope_code,
+                                        area_column=column))
     if problems:
         raise TargetsError(problems)
     return rows
@@ -342,7 +122,7 @@ def _projection(t: GreenTarget, current, slope, as_of: dt.date) -> dt.date | Non
     if not 0 < gap <= _HORIZON_DAYS:
         return None
     # A strict goal (>, <) is passed only after the line crosses the value itself.
-    days = math.floor(gap) + 1 if t.comparator in (">", "<") else math.ceil(gap - _EPS)
+    days = math.floor(gap) + 1 if t.comparator in (">", "<") else math.ceil(gap - EPS)
     return as_of + dt.timedelta(days=days)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from zones.policy import Policy, parse_policy
-from zones.targets import GreenTarget, parse_targets
+from zones.target_file import GreenTarget, parse_targets
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policy"
 DEFAULT_POLICY_PATH = POLICY_DIR / "default.toml"

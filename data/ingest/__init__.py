@@ -1,0 +1,1 @@
+"""What users give, read and judged: zone files, block tables, plan inputs, boundaries."""

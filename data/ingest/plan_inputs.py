@@ -8,33 +8,43 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.ingest.validate import Problem, parse_block, parse_count, parse_date, parse_ward, problem
+from data.ingest.validate import parse_block, parse_date, parse_ward, problem
 from data.store.schema import WARD_ROW
-from i18n import t
+from zones.cells import header_key, parse_count
+from zones.problems import Problem, Refused
 
 FAR_FUTURE = dt.date(9999, 12, 31)  # a capacity table may plan days ahead
+COLUMNS = ("date", "district_code", "ward_code", "block_code", "capacity", "samples")
+_BY_KEY = {header_key(c): c for c in COLUMNS}
 
 
-class PlanInputError(ValueError):
+class PlanInputError(Refused):
     """A capacity or rounds file with problems; `problems` lists every one."""
 
-    def __init__(self, source: str, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(f"{source}: " + "; ".join(
-            f"row {p.row} {p.column or ''} {p.value!r}: {p.reason}" for p in problems[:20]))
+    def text(self) -> str:
+        return f"{self.source}: " + "; ".join(
+            f"row {p.row} {p.column or ''} {p.value!r}: {p.reason}" for p in self.problems[:20])
 
 
 def _plan_problem(row, column, value, msg: str, **params) -> Problem:
-    return Problem(row, column, value, t(f"plan.{msg}", "en", **params),
-                   t(f"plan.{msg}", "vi", **params))
+    return Problem(row, column, value, f"plan.{msg}", params)
 
 
 def _read(path: str | Path, required: list[str]) -> pd.DataFrame:
+    """The table, its columns named as COLUMNS spell them (matched like every header:
+    case, accents and separators aside), every cell trimmed."""
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError):
         raise PlanInputError(str(path), [_plan_problem(None, None, "", "not_csv")]) from None
-    df.columns = [c.strip().lower() for c in df.columns]
+    written = [str(c).strip() for c in df.columns]
+    df.columns = [_BY_KEY.get(header_key(c), c.lower()) for c in written]
+    doubled = [c for c in COLUMNS if list(df.columns).count(c) > 1]
+    if doubled:
+        raise PlanInputError(str(path), [_plan_problem(
+            1, c, "", "duplicate_column", names=", ".join(
+                w for w, d in zip(written, df.columns, strict=True) if d == c))
+            for c in doubled])
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise PlanInputError(str(path), [_plan_problem(

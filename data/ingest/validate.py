@@ -18,8 +18,10 @@ import pandas as pd
 
 from data.ingest.decode import Deadline, RawTable
 from data.store.schema import REPORT_FIELDS, WARD_ROW
-from i18n import t
-from zones.levels import LevelError, fold, parse_level
+from zones.cells import alias_lookup, header_key, parse_count
+from zones.codes import pad_code
+from zones.levels import LevelError, parse_level
+from zones.problems import Problem, Term
 
 # SPEC's column order, which is also the order of a row's problems in a report.
 FIELDS = ("date", "ward_code", "block_code", "level", "new_cases", "tests_done", "note")
@@ -36,41 +38,15 @@ ALIASES = {
     "tests_done": ("tests_done", "so_mau", "số mẫu"),
     "note": ("note", "ghi_chu", "ghi chú"),
 }
-MAX_COUNT = 2**31 - 1  # the store's INTEGER column
 EARLIEST_YEAR = 2000  # a year before this is a typo (0021, 1921), not a Covid report
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DAY_FIRST = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
-_COUNT = re.compile(r"(-?)([0-9]+)(?:\.0+)?")
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int | None  # spreadsheet row number; None for a file-level problem
-    column: str | None  # canonical column name, or None
-    value: str  # the value as written ("" if empty)
-    reason: str  # English
-    reason_vi: str  # Vietnamese
-
-
-@dataclass(frozen=True)
-class Term:
-    key: str  # a message parameter that is itself translated (a field name, a month)
+_FIELD_BY_KEY = alias_lookup(ALIASES)
 
 
 def problem(row: int | None, column: str | None, value: str, key: str, **params) -> Problem:
-    """A Problem whose reason is the catalogue message ingest.<key> in both languages."""
-    def text(lang: str) -> str:
-        kw = {k: t(v.key, lang) if isinstance(v, Term) else v for k, v in params.items()}
-        return t(f"ingest.{key}", lang, **kw)
-    return Problem(row, column, value, text("en"), text("vi"))
-
-
-def header_key(name: str) -> str:
-    """Header names match case-, accent- and space-insensitively (`_`/`-` count as space)."""
-    return re.sub(r"[\s_\-]+", "", fold(name))
-
-
-_FIELD_BY_KEY = {header_key(a): f for f, names in ALIASES.items() for a in names}
+    """A Problem whose message is the catalogue's ingest.<key>."""
+    return Problem(row, column, value, f"ingest.{key}", params)
 
 
 @dataclass
@@ -230,7 +206,7 @@ def parse_date(text: str, today: dt.date):
 def parse_ward(text: str, known: dict[str, set[str]], allowed: set[str] | None = None):
     """GSO ward code; numeric codes are zero-padded to 5 digits (`9541` → `09541`).
     A known ward outside `allowed` (the uploader's wards; None: any) is refused."""
-    code = text.zfill(5) if text.isascii() and text.isdigit() else text
+    code = pad_code(text) or text
     if code in known and allowed is not None and code not in allowed:
         return None, ("outside_scope", {"ward": code,
                                         "allowed": ", ".join(sorted(allowed)) or "-"})
@@ -261,22 +237,6 @@ def parse_level_cell(text: str):
         return parse_level(text), None
     except LevelError:
         return None, ("unknown_level" if text else "missing_value", {})
-
-
-def parse_count(text: str):
-    """An integer ≥ 0: `3` and `3.0` are 3; `3,5`, `2.5`, words and negatives are not."""
-    if not text:
-        return pd.NA, None
-    m = _COUNT.fullmatch(text)
-    if m is None:
-        return None, ("not_integer", {})
-    digits = m.group(2).lstrip("0") or "0"
-    if m.group(1) and digits != "0":
-        return None, ("negative", {})
-    # Length first: int() refuses 4,300+ digits, and such a count is too big anyway.
-    if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
-        return None, ("too_big", {"limit": MAX_COUNT})
-    return int(digits), None
 
 
 # ---- duplicates -------------------------------------------------------------------------

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data.ingest.decode import Deadline, NotATable, decode_table
-from data.ingest.validate import Problem, problem, validate_table
+from data.ingest.validate import problem, validate_table
 from data.store.database import Store, UploadMeta, UploadOutcome
 from i18n import t
 from zones.policy import Policy
+from zones.problems import Problem
 
 __all__ = [
     "FileTooLarge",

@@ -17,9 +17,11 @@ from zones.areas import area_keys
 from zones.effective import effective_history_of_own, effective_levels, effective_rank_history
 from zones.levels import RANKED
 from zones.policy import Policy
+from zones.problems import Unsaid
 from zones.round_grids import derived_rounds
 from zones.schedule import SchedulePlan, plan_schedule
-from zones.targets import GreenTarget, TargetProgress, history_window, target_progress
+from zones.target_file import GreenTarget
+from zones.targets import TargetProgress, history_window, target_progress
 from zones.transitions import area_transitions, transitions_window
 from zones.trends import Trends, trends_of_tallies, ward_groups
 
@@ -52,11 +54,11 @@ def trends_between(store: Store, start: dt.date, end: dt.date, policy: Policy, *
     `areas`: Store.areas(), if the caller holds it already.
     """
     if end < start:
-        raise ValueError(f"trends: --to {end} is before --from {start}")
+        raise Unsaid("request.trends.backwards", end=end, start=start)
     areas = store.areas() if areas is None else areas
     if district is not None:
         if district not in set(areas["district_code"]):
-            raise ValueError(f"unknown district code {district!r}")
+            raise Unsaid("request.trends.unknown_district", code=repr(district))
         areas = areas[areas["district_code"] == district]
     wards, levels, counts = store.ward_tallies(areas, start, end, policy)
     group, names = ward_groups(areas, by, wards)
@@ -113,14 +115,17 @@ def schedule_as_of(store: Store, as_of: dt.date, policy: Policy, *, days: int, c
 
     capacity: samples (or tubes) per day for the whole city, or a table with `capacity`,
     `district_code` or `ward_code`, and optionally `date` (zones.schedule_capacity).
+    Unsaid (a ValueError) when the store has no areas or no levels on `as_of`, or the
+    capacity does not fit them.
     """
     areas = store.areas()
     if areas.empty:
-        raise ValueError("no areas in the store: import boundaries or run `demo` first")
+        raise Unsaid("request.schedule.no_areas")
     span = store.date_range()
-    if span is None or as_of < span[0]:
-        raise ValueError(f"no zone levels for {as_of}: the store has reports "
-                         + ("from none" if span is None else f"from {span[0]} to {span[1]}"))
+    if span is None:
+        raise Unsaid("request.schedule.no_levels_none", date=as_of)
+    if as_of < span[0]:
+        raise Unsaid("request.schedule.no_levels", date=as_of, first=span[0], last=span[1])
     levels = areas.assign(level=level_codes_on(store, as_of, policy, areas))
     rounds = rounds_until(store, as_of, policy, areas)
     return plan_schedule(levels, rounds, as_of, policy, horizon=days, capacity=capacity,

@@ -14,21 +14,22 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from data.store import audit
-from data.store.database import migrate
+from data.store.engine import migrate
+from zones.problems import Term, Unsaid
 
 
-class BackupError(ValueError):
-    """A backup or restore that cannot be done; the message says why and what to do."""
+class BackupError(Unsaid):
+    """A backup or restore that cannot be done; the message (an i18n key, zones.problems
+    .Unsaid) says why and what to do."""
 
 
 def sqlite_path(url: str) -> Path:
     """The file of a SQLite store URL; BackupError for any other store."""
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
-        raise BackupError(f"backup and restore work on the SQLite store; for "
-                          f"{u.get_backend_name()} use pg_dump and pg_restore")
+        raise BackupError("request.backup.not_sqlite", backend=u.get_backend_name())
     if not u.database or u.database == ":memory:":
-        raise BackupError("an in-memory SQLite store has no file to back up")
+        raise BackupError("request.backup.in_memory")
     return Path(u.database).resolve()
 
 
@@ -48,7 +49,7 @@ def backup(store, dest: str | os.PathLike, *, actor: str) -> Path:
     """Write a consistent copy of the store to `dest` (replaced if it exists)."""
     live, dest = sqlite_path(store.url), Path(dest).resolve()
     if dest == live:
-        raise BackupError(f"{dest} is the store itself: choose another file")
+        raise BackupError("request.backup.is_store", path=dest)
     src = sqlite3.connect(live, timeout=30)
     try:
         _copy(src, dest)
@@ -62,7 +63,7 @@ def backup(store, dest: str | os.PathLike, *, actor: str) -> Path:
 def check_backup(path: Path) -> None:
     """Refuse a file that is not an intact vungxanh store before anything is replaced."""
     if not path.is_file():
-        raise BackupError(f"{path}: no such file")
+        raise BackupError("request.backup.no_file", path=path)
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -72,10 +73,10 @@ def check_backup(path: Path) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path}: not a SQLite database ({exc})") from None
+        raise BackupError("request.backup.not_database", path=path, error=str(exc)) from None
     if ok != "ok" or not has_schema:
-        raise BackupError(f"{path}: not an intact vungxanh store "
-                          f"(integrity: {ok}; schema: {'yes' if has_schema else 'no'})")
+        raise BackupError("request.backup.not_intact", path=path, integrity=ok, schema=Term(
+            "request.backup.yes" if has_schema else "request.backup.no"))
 
 
 def restore(store, src: str | os.PathLike, *, actor: str) -> Path:

@@ -1,0 +1,1 @@
+"""Boundary files read and checked: formats, CRS and reprojection, polygon repair."""

@@ -19,31 +19,29 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError as _PyprojCRSError
 
+from zones.problems import FEATURE, Problem, Refused, Term
+
 LONLAT = "EPSG:4326"
-FORMATS = "GeoJSON, GeoPackage, zipped Shapefile, KML or KMZ"
 # Cylindrical equal-area (NSIDC EASE-Grid 2.0): true areas anywhere in Vietnam, which spans
 # UTM zones 48 and 49, so no zone has to be chosen per file.
 EQUAL_AREA = "EPSG:6933"
-CRS_ADVICE = (
-    "pass --crs EPSG:XXXX with the file's CRS, e.g. EPSG:32648 (WGS 84 / UTM 48N) or "
-    "EPSG:9210 (VN-2000 / TM-3 105°45′, Hà Nội and TP.HCM)"
-)
-CRS_ADVICE_VI = (
-    "hãy chỉ định hệ toạ độ bằng --crs EPSG:XXXX, ví dụ EPSG:32648 (WGS 84 / UTM 48N) hoặc "
-    "EPSG:9210 (VN-2000 / TM-3 105°45′, Hà Nội và TP.HCM)"
-)
+_ADVICE = Term("files.source.crs_advice")  # how to give the CRS, in the reader's language
 
 
-class SourceProblem(ValueError):
-    """Why a file cannot be read or placed on the map, in English and Vietnamese."""
+class SourceProblem(Refused):
+    """Why a file cannot be read or placed on the map: one whole-file Problem (message
+    files.source.<key>; column "crs" when the CRS is the trouble). str() is its reason."""
 
-    def __init__(self, value: str, reason: str, reason_vi: str):
-        super().__init__(reason)
-        self.value, self.reason, self.reason_vi = value, reason, reason_vi
+    def __init__(self, key: str, value: str = "", column: str | None = None, **params):
+        problem = Problem(None, column, value, f"files.source.{key}", params, place=FEATURE)
+        super().__init__("", [problem])
+
+    def text(self) -> str:
+        return self.problems[0].reason
 
 
-def _source_problem(reason: str, reason_vi: str, value: str = "") -> SourceProblem:
-    return SourceProblem(value, reason, reason_vi)
+def _crs_problem(key: str, value: str = "", **params) -> SourceProblem:
+    return SourceProblem(key, value, "crs", advice=_ADVICE, **params)
 
 
 def read_vector(path: Path) -> gpd.GeoDataFrame:
@@ -53,8 +51,7 @@ def read_vector(path: Path) -> gpd.GeoDataFrame:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
-        raise _source_problem(f"cannot read the file: {exc}",
-                              f"không đọc được tệp: {exc}") from None
+        raise SourceProblem("unreadable", detail=str(exc)) from None
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"PK\x03\x04"):
         sources, is_kml = _zip_sources(path)
@@ -63,16 +60,13 @@ def read_vector(path: Path) -> gpd.GeoDataFrame:
     elif text[:1] == b"<" and b"<kml" in head.lower():
         sources, is_kml = [str(path)], True
     else:
-        raise _source_problem(f"not a {FORMATS} file",
-                              "không phải tệp GeoJSON, GeoPackage, Shapefile nén zip, KML hay KMZ")
+        raise SourceProblem("unknown_format")
     frames = [f for src in sources for f in _read_layers(src)]
     if len(frames) > 1 and not is_kml:  # KML folders split one layer; elsewhere it is a choice
         found = ", ".join(str(f.attrs["layer"]) for f in frames)
-        raise _source_problem(f"the file has several layers with features ({found}): "
-                              "give one per file",
-                              f"tệp có nhiều lớp dữ liệu ({found}): mỗi tệp chỉ một lớp", found)
+        raise SourceProblem("several_layers", found)
     if not frames:
-        raise _source_problem("the file has no features", "tệp không có đối tượng nào")
+        raise SourceProblem("no_features")
     gdf = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return gpd.GeoDataFrame(gdf, geometry="geometry", crs=frames[0].crs)
 
@@ -83,8 +77,7 @@ def _zip_sources(path: Path) -> tuple[list[str], bool]:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise _source_problem(f"cannot read the zip: {exc}",
-                              f"không đọc được tệp zip: {exc}") from None
+        raise SourceProblem("bad_zip", detail=str(exc)) from None
     # macOS adds __MACOSX/._name.shp resource forks that are not shapefiles.
     names = [n for n in names if not n.endswith("/") and "__MACOSX/" not in n
              and not Path(n).name.startswith("._")]
@@ -95,10 +88,8 @@ def _zip_sources(path: Path) -> tuple[list[str], bool]:
         return [f"/vsizip/{{{path.resolve()}}}/{shp[0]}"], False
     if kml and not shp:
         return [f"/vsizip/{{{path.resolve()}}}/{n}" for n in kml], True
-    found = ", ".join(names[:8]) + (" …" if len(names) > 8 else "") if names else "nothing"
-    raise _source_problem(
-        f"the zip holds {found}: expected one .shp (with .dbf, .shx, .prj) or KML",
-        f"tệp zip chứa {found}: cần đúng một .shp (kèm .dbf, .shx, .prj) hoặc KML", found)
+    found = ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
+    raise SourceProblem("zip_contents", found, found=found or Term("files.source.nothing"))
 
 
 def _read_layers(src: str) -> list[gpd.GeoDataFrame]:
@@ -116,8 +107,7 @@ def _read_layers(src: str) -> list[gpd.GeoDataFrame]:
                     out.append(gdf)
             return out
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-            raise _source_problem(f"cannot read the file: {exc}",
-                                  f"không đọc được tệp: {exc}") from None
+            raise SourceProblem("unreadable", detail=str(exc)) from None
 
 
 def parse_crs(text: str) -> CRS:
@@ -125,8 +115,7 @@ def parse_crs(text: str) -> CRS:
     try:
         return CRS.from_user_input(int(text) if str(text).strip().isdigit() else text)
     except _PyprojCRSError:
-        raise SourceProblem(str(text), f"unknown CRS {text!r}; {CRS_ADVICE}",
-                         f"không nhận ra hệ toạ độ {text!r}; {CRS_ADVICE_VI}") from None
+        raise _crs_problem("unknown_crs", str(text), crs=repr(text)) from None
 
 
 def crs_label(crs: CRS) -> str:
@@ -157,21 +146,13 @@ def to_lonlat(gdf: gpd.GeoDataFrame, crs: str | None = None) -> tuple[gpd.GeoDat
     source = parse_crs(crs) if crs else gdf.crs
     lonlat_ok = _could_be_lonlat(bounds)
     if source is None and not lonlat_ok:
-        raise SourceProblem(
-            _ranges(bounds),
-            f"the file has no CRS and its coordinates ({_ranges(bounds)}) cannot be "
-            f"longitude/latitude; {CRS_ADVICE}",
-            f"tệp không có hệ toạ độ và toạ độ ({_ranges(bounds)}) không thể là kinh độ/vĩ "
-            f"độ; {CRS_ADVICE_VI}",
-        )
+        raise _crs_problem("no_crs", _ranges(bounds))
     if source is None:
         return gdf.set_crs(LONLAT), f"{LONLAT} (assumed)"
     _check_fits(CRS(source), bounds, lonlat_ok)
     out = gdf.set_crs(source, allow_override=True).to_crs(LONLAT)
     if not _could_be_lonlat(out.total_bounds):
-        raise SourceProblem(_ranges(out.total_bounds),
-                         f"reprojected coordinates fall off the globe; {CRS_ADVICE}",
-                         f"toạ độ sau khi chuyển đổi nằm ngoài trái đất; {CRS_ADVICE_VI}")
+        raise _crs_problem("off_globe", _ranges(out.total_bounds))
     return out, crs_label(CRS(source))
 
 
@@ -184,21 +165,9 @@ def _check_fits(source: CRS, bounds, lonlat_ok: bool) -> None:
     """
     rng = _ranges(bounds)
     if source.is_geographic and not lonlat_ok:
-        raise SourceProblem(
-            rng,
-            f"the file says {crs_label(source)} (degrees) but its coordinates ({rng}) cannot "
-            f"be longitude/latitude; {CRS_ADVICE}",
-            f"tệp ghi hệ {crs_label(source)} (độ) nhưng toạ độ ({rng}) không thể là kinh độ/"
-            f"vĩ độ; {CRS_ADVICE_VI}",
-        )
+        raise _crs_problem("degrees_not_lonlat", rng, crs=crs_label(source))
     if source.is_projected and lonlat_ok:
-        raise SourceProblem(
-            rng,
-            f"the file says {crs_label(source)} (metres) but its coordinates ({rng}) look like "
-            "longitude/latitude; pass --crs EPSG:4326 if they are",
-            f"tệp ghi hệ {crs_label(source)} (mét) nhưng toạ độ ({rng}) giống kinh độ/vĩ độ; "
-            "nếu đúng vậy hãy chỉ định --crs EPSG:4326",
-        )
+        raise _crs_problem("metres_look_lonlat", rng, crs=crs_label(source))
 
 
 def areas_m2(geoms: gpd.GeoSeries) -> np.ndarray:

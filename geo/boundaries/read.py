@@ -12,7 +12,6 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from data.ingest.blocks import clean_code, clean_text, count_problem, header_key, is_blank
 from geo.boundaries.crs import (
     SourceProblem,
     polygonal_part,
@@ -20,6 +19,9 @@ from geo.boundaries.crs import (
     repair_polygons,
     to_lonlat,
 )
+from zones.cells import alias_lookup, clean_code, clean_text, count_cell, is_blank, match_header
+from zones.codes import WIDTH
+from zones.problems import FEATURE, Problem, Refused, Term
 
 LEVELS = ("ward", "block")
 # Canonical column → accepted spellings, compared after header_key. Shapefiles cut names
@@ -40,65 +42,20 @@ BLOCK_COLUMNS = {
     "population": ("pop_2019", "dan_so"),
 }
 COLUMNS = {"ward": WARD_COLUMNS, "block": BLOCK_COLUMNS}
+_LOOKUP = {level: alias_lookup(columns) for level, columns in COLUMNS.items()}
 REQUIRED = {"ward": tuple(WARD_COLUMNS)[:6], "block": ("ward_code", "block_code")}
 # GSO codes are zero-padded digits of a fixed width: 9541 was written by a tool that
 # took the code for a number.
-CODE_WIDTH = {"province_code": 2, "district_code": 3, "ward_code": 5}
+CODE_WIDTH = {f"{unit}_code": width for unit, width in WIDTH.items()}
 BLOCK_CODE_MAX = 32  # blocks.block_code is String(32)
 # Fields GDAL's LIBKML driver adds to every KML layer: not the file's attributes, so not
 # worth a warning when they are ignored.
 KML_FIELDS = {"id", "Name", "description", "timestamp", "begin", "end", "altitudeMode",
               "tessellate", "extrude", "visibility", "drawOrder", "icon"}
 
-MESSAGES = {  # key → (English, Vietnamese)
-    "missing_column": ("required column {field} is missing (columns found: {found})",
-                       "thiếu cột bắt buộc {field} (các cột có: {found})"),
-    "two_columns": ("columns {found} both mean {field}", "các cột {found} cùng là {field}"),
-    "missing_value": ("missing required value", "thiếu giá trị bắt buộc"),
-    "bad_code": ("not a GSO code of at most {width} digits", "không phải mã TCTK ({width} chữ số)"),
-    "long_code": ("block code longer than {width} characters", "mã tổ dài quá {width} ký tự"),
-    "negative": ("negative population", "dân số âm"),
-    "not_integer": ("population is not a whole number", "dân số không phải số nguyên"),
-    "duplicate": ("{what} {value} appears twice: features {other} and {feature}",
-                  "{what} {value} bị trùng: đối tượng {other} và {feature}"),
-    "inconsistent": ("{value} differs from feature {other} ({earlier}) for the same {what}",
-                     "{value} khác với đối tượng {other} ({earlier}) cùng {what}"),
-    "no_geometry": ("the feature has no geometry", "đối tượng không có hình"),
-    "not_polygon": ("geometry is {value}, not a polygon", "hình là {value}, không phải đa giác"),
-    "nothing_left": ("invalid polygon has no area left after repair",
-                     "đa giác lỗi không còn diện tích sau khi sửa"),
-    "unknown_ward": ("ward {value} is not in the store: import the ward boundaries first",
-                     "phường {value} chưa có trong dữ liệu: hãy nhập ranh giới phường trước"),
-    "unnamed_block": ("block {value} is new and the file gives no block_name",
-                      "tổ {value} chưa có trong dữ liệu và tệp không có block_name"),
-}
 
-
-@dataclass(frozen=True)
-class BoundaryProblem:
-    """One problem; feature is the 1-based position in the file, None for the whole file."""
-
-    feature: int | None
-    code: str | None
-    field: str | None
-    value: str
-    reason: str
-    reason_vi: str
-
-    def __str__(self) -> str:
-        where = "file" if self.feature is None else f"feature {self.feature}"
-        where += f" ({self.code})" if self.code else ""
-        what = f" {self.field}={self.value!r}" if self.field else ""
-        return f"{where}{what}: {self.reason}"
-
-
-class BoundaryError(ValueError):
-    """A refused file, with every problem found in it."""
-
-    def __init__(self, source, problems: list[BoundaryProblem]):
-        self.source, self.problems = str(source), list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{self.source} refused, {len(self.problems)} problem(s):\n{lines}")
+class BoundaryError(Refused):
+    """A refused file, with every problem found in it (Problems placed by feature)."""
 
 
 @dataclass(frozen=True)
@@ -126,10 +83,8 @@ class BoundaryFile:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def _problem(key: str, feature=None, code=None, fld=None, value="", **fmt) -> BoundaryProblem:
-    en, vi = MESSAGES[key]
-    args = {"field": fld, "value": value, "feature": feature, **fmt}
-    return BoundaryProblem(feature, code, fld, str(value), en.format(**args), vi.format(**args))
+def _problem(key: str, feature=None, code=None, fld=None, value="", **params) -> Problem:
+    return Problem(feature, fld, str(value), f"files.boundary.{key}", params, code, FEATURE)
 
 
 def read_boundaries(path, *, crs: str | None = None, level: str = "ward",
@@ -144,8 +99,7 @@ def read_boundaries(path, *, crs: str | None = None, level: str = "ward",
     try:
         raw = read_vector(Path(path))
     except SourceProblem as exc:
-        raise BoundaryError(path, [BoundaryProblem(None, None, None, exc.value, exc.reason,
-                                                   exc.reason_vi)]) from None
+        raise BoundaryError(path, exc.problems) from None
     mapping, problems = _map_columns(list(raw.columns.drop("geometry")), level)
     table, labels, cell_problems = _normalise(raw, mapping, level)
     problems += cell_problems + _duplicates(table, labels, level)
@@ -170,15 +124,12 @@ def read_boundaries(path, *, crs: str | None = None, level: str = "ward",
 
 def _map_columns(names: list[str], level: str) -> tuple[dict[str, str], list]:
     """Canonical field → the file's column, with problems for missing or doubled fields."""
-    lookup = {header_key(a): canon for canon, aliases in COLUMNS[level].items()
-              for a in (canon, *aliases)}
-    found: dict[str, list[str]] = {}
-    for name in names:
-        if (canon := lookup.get(header_key(name))) is not None:
-            found.setdefault(canon, []).append(name)
+    found = {canon: [names[i] for i in idx]
+             for canon, idx in match_header(names, _LOOKUP[level]).items()}
     problems = [_problem("two_columns", fld=canon, found=", ".join(cols))
                 for canon, cols in found.items() if len(cols) > 1]
-    problems += [_problem("missing_column", fld=canon, found=", ".join(names) or "none")
+    listed = ", ".join(names) or Term("files.boundary.none")
+    problems += [_problem("missing_column", fld=canon, found=listed)
                  for canon in REQUIRED[level] if canon not in found]
     return {canon: cols[0] for canon, cols in found.items()}, problems
 
@@ -195,8 +146,8 @@ def _clean(canon: str, value, level: str) -> tuple[object, str | None, dict]:
         code = clean_code(value, CODE_WIDTH[canon])
         return code, (None if code else "bad_code"), {"width": CODE_WIDTH[canon]}
     if canon in ("pop_2019", "population"):
-        key = count_problem(value)
-        return (None if key else int(float(value))), key, {}
+        count, issue = count_cell(value)
+        return count, *(issue or (None, {}))
     if canon == "block_code" and isinstance(value, float) and value.is_integer():
         value = int(value)  # a numeric shapefile field gives 7.0 for block 7
     text = clean_text(value)
@@ -233,7 +184,7 @@ def _label(row: dict, level: str) -> str | None:
     return f"{ward or '?'}/{block or '?'}" if ward or block else None
 
 
-def _duplicates(table: pd.DataFrame, labels: list, level: str) -> list[BoundaryProblem]:
+def _duplicates(table: pd.DataFrame, labels: list, level: str) -> list[Problem]:
     keys = ["ward_code"] if level == "ward" else ["ward_code", "block_code"]
     if any(k not in table for k in keys):
         return []
@@ -249,7 +200,7 @@ def _duplicates(table: pd.DataFrame, labels: list, level: str) -> list[BoundaryP
     return problems
 
 
-def _inconsistent(table: pd.DataFrame, labels: list) -> list[BoundaryProblem]:
+def _inconsistent(table: pd.DataFrame, labels: list) -> list[Problem]:
     """A district (or province) code must carry one name and one parent in the whole file."""
     rules = [("district_code", "district_name"), ("district_code", "province_code"),
              ("province_code", "province_name")]
@@ -298,8 +249,7 @@ def _geometries(raw: gpd.GeoSeries, labels: list, crs: str | None):
     try:
         lonlat, source_crs = to_lonlat(gpd.GeoDataFrame(geometry=series), crs)
     except SourceProblem as exc:
-        problems.append(BoundaryProblem(None, None, "crs", exc.value, exc.reason, exc.reason_vi))
-        return series, "", [], problems
+        return series, "", [], problems + exc.problems
     fixed, repaired, emptied = repair_polygons(lonlat.geometry)
     problems += [_problem("nothing_left", i + 1, labels[i], "geometry", fixed.iloc[i].wkt[:60])
                  for i in emptied]

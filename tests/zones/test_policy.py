@@ -56,7 +56,7 @@ def test_bad_policy_names_the_key(default_text, old, new, expected):
     assert old in default_text
     with pytest.raises(PolicyError) as exc:
         parse_policy(default_text.replace(old, new, 1))
-    assert any(expected in p for p in exc.value.problems), exc.value.problems
+    assert any(expected in str(p) for p in exc.value.problems), exc.value.problems
 
 
 def test_every_problem_is_reported_at_once(default_text):
@@ -70,3 +70,9 @@ def test_every_problem_is_reported_at_once(default_text):
 def test_not_toml():
     with pytest.raises(PolicyError, match="not valid TOML"):
         parse_policy("id = [")
+
+
+def test_a_source_that_is_no_key_is_a_problem_not_a_crash(default_text):
+    with pytest.raises(PolicyError) as exc:
+        parse_policy(default_text.replace('source = "cd20"', "source = []", 1))
+    assert any("unknown source []" in str(p) for p in exc.value.problems), exc.value.problems

@@ -10,8 +10,9 @@ import json
 import pytest
 
 from data.config.policy_files import DEFAULT_TARGETS_PATH, load_targets
-from tests.zones.test_trends import CITY, day, make_areas, make_history
-from zones.targets import STATUSES, TargetsError, history_window, parse_targets, target_progress
+from tests.support.trend_cases import CITY, day, make_areas, make_history
+from zones.target_file import TargetsError, parse_targets
+from zones.targets import STATUSES, history_window, target_progress
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,8 @@ BAD = [
      "(hcmc-p1-green-wards).scope_code: missing: the district code"),
     ('scope = "city"', 'scope = "district"\nscope_code = 760',
      "(hcmc-p1-green-wards).scope_code: expected a code of digits as text, got 760"),
+    ('scope = "city"', 'scope = "district"\nscope_code = "\u0667\u0666\u0660"',
+     "(hcmc-p1-green-wards).scope_code: expected a code of digits as text, got '\u0667"),
     ('source = "hcmc_plan"\n\n[[targets]]', 'source = "hcmc"\n\n[[targets]]',
      "(hcmc-p1-green-wards).source: unknown source 'hcmc' (known: cd20, ct06, hcmc_plan"),
     ("deadline = 2021-08-31", "deadine = 2021-08-31",
@@ -84,7 +87,7 @@ def test_bad_targets_name_the_key(default_text, old, new, expected):
     assert old in default_text
     with pytest.raises(TargetsError) as exc:
         parse_targets(default_text.replace(old, new, 1))
-    assert any(expected in p for p in exc.value.problems), exc.value.problems
+    assert any(expected in str(p) for p in exc.value.problems), exc.value.problems
 
 
 def test_every_problem_is_reported_at_once(default_text):
@@ -103,7 +106,7 @@ def test_every_problem_is_reported_at_once(default_text):
 def test_not_a_targets_file(text, expected):
     with pytest.raises(TargetsError) as exc:
         parse_targets(text)
-    assert any(expected in p for p in exc.value.problems), exc.value.problems
+    assert any(expected in str(p) for p in exc.value.problems), exc.value.problems
 
 
 # ---- progress on hand-built histories ---------------------------------------------------
@@ -275,3 +278,19 @@ def test_default_targets_run_on_a_city():
     assert out["hcmc-p2-green-wards"].current == pytest.approx(1 / 3)
     assert out["hanoi-ct06-no-red-wards"].current == 1  # 90003; 90001 itself is unknown
     assert out["hcmc-p2-lockdown-population"].current == pytest.approx(800 / 2300)
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ('scope = "city"', "scope = []",
+     "(hcmc-p1-green-wards).scope: expected one of city, district, ward, got []"),
+    ('metric = "share_wards_green"', "metric = {}",
+     "(hcmc-p1-green-wards).metric: unknown metric {} (known: "),
+    ('source = "hcmc_plan"\n\n[[targets]]', "source = []\n\n[[targets]]",
+     "(hcmc-p1-green-wards).source: unknown source [] (known: "),
+])
+def test_a_list_or_table_where_a_name_belongs_is_a_problem_not_a_crash(default_text, old, new,
+                                                                       expected):
+    assert old in default_text
+    with pytest.raises(TargetsError) as exc:
+        parse_targets(default_text.replace(old, new, 1))
+    assert any(expected in str(p) for p in exc.value.problems), exc.value.problems

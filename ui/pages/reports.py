@@ -17,6 +17,7 @@ from data.reports.layout import Figure, Heading, Table
 from data.reports.run import gather, report_bytes, report_map
 from i18n import t as tr
 from ui import auth_gate, common
+from zones.problems import said
 
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -133,7 +134,7 @@ def render(store, lang: str) -> None:
             c = content(url, version, scope, period)
             png = map_png(url, version, scope, period, lang)
     except ValueError as exc:
-        st.error(tr("report.page.error", lang, error=exc))
+        st.error(tr("report.page.error", lang, error=said(exc, lang)))
         return
     if auth_gate.require(store, "export", lang, page=False):  # as the CLI's `report`
         _downloads(url, version, scope, period, lang)

@@ -19,6 +19,7 @@ from i18n import t as tr
 from i18n.formats import fmt_date
 from ui import auth_gate, common
 from zones.levels import label
+from zones.problems import said
 
 FORMATS = {"csv": ("text/csv", schedule_csv), "xlsx": (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", schedule_xlsx),
@@ -143,8 +144,8 @@ def render(store, lang: str) -> None:
     as_of, days, capacity, unit, last = chosen
     try:  # st.cache_data hashes the capacity table's content, so a new file re-plans
         p = plan(common.db_url(), common.data_version(store), as_of, days, capacity, unit)
-    except ValueError as exc:
-        st.error(str(exc))
+    except ValueError as exc:  # no levels that day, a capacity table that leaves areas out
+        st.error(said(exc, lang))
         return
     st.caption(tr("schedule.current", lang, as_of=fmt_date(as_of, lang), policy=p.policy_id,
                   rounds=len(p.rounds)))

@@ -1,0 +1,1 @@
+"""Tests of data/ingest: decoding, validation, blocks, plan inputs, boundaries."""

@@ -15,10 +15,11 @@ from data.ingest.boundaries import import_boundaries
 from data.store.database import Store
 from data.store.schema import blocks, wards
 from geo.boundaries.read import BoundaryError
-from tests.geo.test_boundaries_checks import block_strips, bow_tie
-from tests.geo.test_boundaries_files import (
+from tests.support.boundary_files import (
     HADONG,
     UTM48N,
+    block_strips,
+    bow_tie,
     hadong,
     max_shift_m,
     write_geojson,
@@ -163,5 +164,5 @@ def test_block_file_with_new_named_block_and_refusals(store, shared_data, tmp_pa
     strips.loc[1, "ward_code"] = "09999"
     with pytest.raises(BoundaryError) as err:
         import_boundaries(store, write_geojson(strips, tmp_path / "c.geojson"), level="block")
-    assert [(p.feature, p.field) for p in err.value.problems] == [(2, "ward_code")]
+    assert [(p.feature, p.column) for p in err.value.problems] == [(2, "ward_code")]
     assert store.table_counts() == counts

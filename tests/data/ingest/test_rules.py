@@ -7,9 +7,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from data.ingest.validate import header_key, parse_count, parse_date
+from data.ingest.validate import parse_date
 from data.ingest.zone_file import validate_bytes
 from tests.support.ingest_files import CANONICAL, DAY, POLICY, SMALL_AREAS, TODAY, row, zone_csv
+from zones.cells import header_key, parse_count
 
 
 def _judge(raw: bytes, policy=POLICY, today=TODAY):

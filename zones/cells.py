@@ -1,0 +1,90 @@
+"""Headers and cells of every table a user gives (zone file, blocks table, plan inputs,
+boundary attributes), read one way: how a header names a column, what a blank cell is,
+how text is trimmed, and what counts as a GSO code or a count."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from zones.codes import pad_code
+from zones.levels import fold
+
+MAX_COUNT = 2**31 - 1  # the store's INTEGER column
+_COUNT = re.compile(r"(-?)([0-9]+)(?:\.0+)?")
+
+
+def header_key(name) -> str:
+    """Header names match case-, accent- and separator-insensitively: `Mã  Phường`,
+    `ma_phuong` and `MA-PHUONG` are one name. NFKC first, so full-width letters count."""
+    return re.sub(r"[^0-9a-z]+", "", fold(unicodedata.normalize("NFKC", str(name))))
+
+
+def alias_lookup(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """header_key of every accepted spelling (the canonical name too) → canonical name;
+    ValueError if one spelling would mean two columns."""
+    lookup: dict[str, str] = {}
+    for canon, aliases in columns.items():
+        for alias in (canon, *aliases):
+            if lookup.setdefault(header_key(alias), canon) != canon:
+                raise ValueError(f"{alias!r} would mean both {lookup[header_key(alias)]} "
+                                 f"and {canon}")
+    return lookup
+
+
+def match_header(names: list, lookup: dict[str, str]) -> dict[str, list[int]]:
+    """Canonical column → positions of the header names that mean it (more than one
+    position: the column is doubled); names that mean nothing are left out."""
+    found: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        canon = lookup.get(header_key(name)) if not is_blank(name) else None
+        if canon is not None:
+            found.setdefault(canon, []).append(i)
+    return found
+
+
+def is_blank(value) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or bool(pd.isna(value))
+
+
+def clean_text(value) -> str | None:
+    """NFC, trimmed, inner runs of white space made one space; None when blank."""
+    return None if is_blank(value) else " ".join(unicodedata.normalize("NFC", str(value)).split())
+
+
+def clean_code(value, width: int) -> str | None:
+    """A GSO code as zero-padded text (9541, 9541.0, '9541' → '09541'); None if not one.
+
+    Padding repairs codes a spreadsheet or a numeric shapefile field took for numbers."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return pad_code(str(value).strip(), width)
+
+
+def parse_count(text: str):
+    """(count, None) for a whole number ≥ 0 (`3` and `3.0` are 3; blank is NA), else
+    (None, (issue, params)) with issue not_integer, negative or too_big: `3,5`, `2.5`,
+    words and negatives are not counts."""
+    if not text:
+        return pd.NA, None
+    m = _COUNT.fullmatch(text)
+    if m is None:
+        return None, ("not_integer", {})
+    digits = m.group(2).lstrip("0") or "0"
+    if m.group(1) and digits != "0":
+        return None, ("negative", {})
+    # Length first: int() refuses 4,300+ digits, and such a count is too big anyway.
+    if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
+        return None, ("too_big", {"limit": MAX_COUNT})
+    return int(digits), None
+
+
+def count_cell(value):
+    """parse_count of any cell (text, int, float): `1200.0` from a numeric field is 1200."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return parse_count(str(value).strip())
