@@ -1,5 +1,6 @@
 """How fast the map changes day at city scale (312 wards × 80 blocks ≈ 25,000 blocks),
-against the naive baseline measured in the same run: rebuilding the folium map.
+against the naive baseline measured in the same run: rebuilding the folium map
+(bench/baselines/folium_rebuild.py).
 
     .venv/bin/python bench/map_speed.py [--db sqlite:///city.db] [--quick] [--json]
 
@@ -29,20 +30,20 @@ import threading
 import time
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
+from baselines.folium_rebuild import explore_html, naive_change, naive_frame
 from common import CACHE, Figure, city_store, main, note, timed
 
 from data.config.policy_files import load_policy
 from data.store.database import Store
-from geo.htmlmap.folium_map import build_level_map, render_html
-from geo.style import level_summary, pattern_defs
-from geo.webmap import payload as fastmap
+from geo.style import level_summary
+from geo.webmap import history as fastmap
 from geo.webmap.assets import build_component, write_content
 from geo.webmap.geometry_file import area_geometries
+from geo.webmap.payload import base_payload, names_payload, pack_json
 from tests.support.browser import launch_chromium
-from ui.components.vxmap import SOURCE_DIR, component_text, level_table
-from zones.effective import effective_levels
+from ui.components.vxmap import SOURCE_DIR, component_text, level_table, page_slots
+from zones.areas import area_keys
 
 MB, KB = 1024 * 1024, 1024
 BROWSER_TIMEOUT_MS = 900_000
@@ -63,56 +64,22 @@ def planned(quick: bool) -> list[Figure]:
 
 
 def prepare(store: Store) -> dict:
-    """Everything both maps need, read once (not part of any measured change)."""
-    areas, reports = store.areas(), store.reports()
-    first, last = store.date_range()
+    """Everything both maps need, read once (not part of any measured change); the
+    history as the dashboard makes it, from the store's report grids."""
+    areas, reports, (first, last) = store.areas(), store.reports(), store.date_range()
     policy = load_policy()
     geoms = area_geometries(areas, store.geometries("ward"), store.geometries("block"))
-    t_hist, history = timed(fastmap.map_history, areas, reports, first, last, policy)
-    t_base, base = timed(fastmap.base_payload, areas, geoms, reports, first)
-    names = fastmap.names_payload(areas, reports, first)  # the page's two files of `base`
-    files = {"geometry": fastmap.pack_json({k: v for k, v in base.items() if k not in names}),
-             "base": fastmap.pack_json(names), "levels": fastmap.pack_levels(history),
+    lead = first - dt.timedelta(days=policy.carry_forward_days)
+    grids = store.report_grids(area_keys(areas), lead, last)
+    t_hist, history = timed(fastmap.map_history_of_grids, areas, *grids, lead, first, last,
+                            policy)
+    t_base, base = timed(base_payload, areas, geoms, reports, first)
+    names = names_payload(areas, reports, first)  # the page's two files of `base`
+    files = {"geometry": pack_json({k: v for k, v in base.items() if k not in names}),
+             "base": pack_json(names), "levels": fastmap.pack_levels(history),
              "details": fastmap.pack_details(history)}
     return {"areas": areas, "reports": reports, "policy": policy, "geoms": geoms, "base": base,
             "history": history, "files": files, "last": last, "once_s": t_hist + t_base}
-
-
-def naive_frame(p: dict, levels) -> tuple[gpd.GeoDataFrame, object]:
-    """Wards and blocks as features of one folium map (each keyed by its full code)."""
-    areas, drawn = p["areas"], [g is not None for g in p["geoms"]]
-    key = areas["ward_code"] + areas["block_code"].map(lambda b: f"/{b}" if b else "")
-    frame = gpd.GeoDataFrame({
-        "ward_code": key, "ward_name": areas["ward_name"].where(
-            areas["block_code"] == "", areas["block_name"]),
-        "population": areas["population"]}, geometry=list(p["geoms"]), crs="EPSG:4326")[drawn]
-    return frame, levels.assign(ward_code=key, area_type="ward", block_code="")
-
-
-def naive_change(p: dict, day: dt.date) -> tuple[str, float]:
-    """The baseline's date change: that day's levels, a new folium map, its HTML."""
-    t0 = time.perf_counter()
-    levels = effective_levels(p["areas"], p["reports"][p["reports"]["date"] <= day], day,
-                              p["policy"])
-    frame, lv = naive_frame(p, levels)
-    html = render_html(build_level_map(frame, lv, as_of=day, marks=False))
-    return html, time.perf_counter() - t0
-
-
-def explore_html(gdf: gpd.GeoDataFrame) -> tuple[bytes, str]:
-    """GeoDataFrame.explore()'s page; without its optional packages (matplotlib,
-    mapclassify), the folium.GeoJson map with tooltips it would have built."""
-    fields = ["ward_code", "ward_name", "level"]
-    try:
-        m = gdf.explore(column="level", tooltip=fields)
-        how = "GeoDataFrame.explore() HTML"
-    except ImportError:
-        import folium
-
-        m = folium.Map()
-        folium.GeoJson(gdf, tooltip=folium.GeoJsonTooltip(fields)).add_to(m)
-        how = "explore()-like folium.GeoJson HTML (no mapclassify here)"
-    return m.get_root().render().encode("utf-8"), how
 
 
 def payload_sizes(p: dict) -> dict:
@@ -236,7 +203,7 @@ def naive_in_chromium(page, folder: Path, base_url: str, html: str, n_paths: int
 def browser(p: dict, naive_html: str, repeat: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    folder = build_component(SOURCE_DIR, CACHE / "components", {"patterns": pattern_defs()})
+    folder = build_component(SOURCE_DIR, CACHE / "components", page_slots())
     names = {k: write_content(folder, v, f"bench-{k}") for k, v in p["files"].items()}
     base_url = _serve(str(folder))
     n_paths = sum(g is not None for g in p["geoms"])

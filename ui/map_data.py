@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from data.store.map_files import MapFiles, map_files
-from geo.webmap.payload import MapHistory, search_mask, search_texts
+from geo.webmap.history import MapHistory
+from geo.webmap.payload import search_mask, search_texts
 from i18n import t as tr
 from ui import common, state
 from ui.components import vxmap

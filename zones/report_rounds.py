@@ -2,7 +2,7 @@
 rounds fell due, how many were done, how many ran overdue, and who is overdue at the end.
 
 Rounds on record are the union of the testing_rounds table and the rounds derived from
-daily `tests_done` (zones.rounds.derive_rounds: coverage ≥ policy.round_min_coverage), as
+daily `tests_done` (zones.round_grids.derived_rounds: coverage ≥ policy.round_min_coverage), as
 data.services.figures.rounds_until gathers them for the testing schedule too.
 An area's deadline on a day follows zones.rounds: `max_days` after its last round (at once
 if it never had one), with the interval of its level that day. Each wait between two
@@ -19,12 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from zones.area_grids import level_grid
 from zones.areas import WARD_ROW
 from zones.levels import RANKED
 from zones.policy import Policy
 from zones.report_period import Period
 from zones.rounds import last_round_days, round_table, sampling_units
-from zones.trends import level_grid
 
 UNIT_COLUMNS = ["ward_code", "ward_name", "block_code", "block_name", "population"]
 

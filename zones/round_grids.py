@@ -1,6 +1,9 @@
-"""Rounds implied by daily tests (SPEC "Policy": tests_done reaching round_min_coverage
-of the area's population) on [area, day] grids: what zones.rounds.derive_rounds gives,
-without a per-report step, for callers that hold the reports as grids (data.store.packs).
+"""Rounds implied by daily tests (SPEC "Policy": an area's tests_done on a day reaching
+round_min_coverage of its population), on [area, day] grids as data.store.packs holds the
+reports. A ward's tests are counted by the no-double-count rule (its block rows' sum when
+it has block rows that day, else its own row); an area with no population on record, or
+a population of 0, never has a derived round: coverage of nobody means nothing.
+tests/oracles/rounds_rows.py is the same rule on report rows, which tests hold this to.
 """
 
 from __future__ import annotations
@@ -10,15 +13,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from zones.area_grids import AreaIndex, area_count_grids, block_reported
 from zones.policy import Policy
 from zones.rounds import ROUND_COLUMNS
-from zones.trends import AreaIndex, area_count_grids, block_reported
 
 
 def round_cells(idx: AreaIndex, tests: np.ndarray, policy: Policy) -> np.ndarray:
     """[area, day]: a round is implied. tests: every area's tests that day as
     `area_count_grids` gives them; an area without population never has one."""
-    # Rounded up with a tolerance, as derive_rounds: 0.9 × 70 is 63.000000000000014.
+    # Rounded up with a tolerance: 0.9 × 70 is 63.000000000000014 in floating point.
     need = np.ceil(idx.population * policy.round_min_coverage - 1e-9)
     with np.errstate(invalid="ignore"):
         return (need[:, None] > 0) & (tests >= need[:, None])
@@ -36,8 +39,10 @@ def spread_to_blocks(idx: AreaIndex, flags: np.ndarray, from_blocks: np.ndarray)
 
 def derived_rounds(areas: pd.DataFrame, own: dict[str, np.ndarray], sent: np.ndarray,
                    first_day: dt.date, policy: Policy) -> pd.DataFrame:
-    """derive_rounds' table (ward_code, block_code, date, samples, basis) from each area's
-    own counts and where it reported ([area, day] from `first_day`)."""
+    """The derived rounds (ward_code, block_code, date, samples: the tests done, and
+    basis: 'own' when the area's own row reached coverage, 'blocks' for a ward whose
+    block rows' sum did) from each area's own counts and where it reported ([area, day]
+    from `first_day`), sorted by ward, block and date."""
     idx = AreaIndex.of(areas)
     tests = area_count_grids(own, sent, idx)["tests_done"]
     area, day = np.nonzero(round_cells(idx, tests, policy))

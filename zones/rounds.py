@@ -18,16 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from zones.areas import WARD_ROW, area_keys, day_numbers, report_positions
-from zones.counts import daily_ward_counts
+from zones.areas import WARD_ROW, day_numbers
 from zones.policy import Interval, Policy
 
-STATES = ("not_yet", "due", "overdue")
-STATE_LABELS = {
-    "not_yet": ("Chưa đến hạn", "Not yet due"),
-    "due": ("Đến hạn", "Due"),
-    "overdue": ("Quá hạn", "Overdue"),
-}
+STATES = ("not_yet", "due", "overdue")  # their names: i18n "rounds.state.<state>"
 ROUND_COLUMNS = ["ward_code", "block_code", "date"]
 
 
@@ -88,34 +82,6 @@ def sampling_units(areas: pd.DataFrame) -> pd.DataFrame:
     with_blocks = set(areas.loc[is_block, "ward_code"].astype(str))
     lone_ward = ~is_block & ~areas["ward_code"].astype(str).isin(with_blocks)
     return areas[is_block | lone_ward]
-
-
-def derive_rounds(reports: pd.DataFrame, areas: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Rounds implied by daily reports: an area's `tests_done` on a day reaching
-    `round_min_coverage` of its population (SPEC "Policy").
-
-    A ward's tests are counted by the no-double-count rule (zones.counts): its block rows'
-    sum when it has block rows that day, else its own row. An area with no population on
-    record, or a population of 0, never has a derived round: coverage of nobody means
-    nothing.
-    Returns ward_code, block_code, date, samples (the tests done) and basis: 'own' when the
-    area's own row reached coverage, 'blocks' for a ward whose block rows' sum did.
-    """
-    keys = area_keys(areas)
-    pop = pd.Series(pd.to_numeric(areas["population"]).to_numpy(dtype=float), index=keys)
-    own = reports.loc[report_positions(keys, reports) >= 0, [*ROUND_COLUMNS, "tests_done"]]
-    own = own[own["block_code"].fillna(WARD_ROW) != WARD_ROW].assign(basis="own")
-    wards = daily_ward_counts(areas, reports).assign(block_code=WARD_ROW)
-    wards["basis"] = np.where(wards["counted_from"] == "ward", "own", "blocks")
-    both = pd.concat([own, wards[[*ROUND_COLUMNS, "tests_done", "basis"]]], ignore_index=True)
-    need = pop.reindex(pd.MultiIndex.from_frame(both[["ward_code", "block_code"]])).to_numpy()
-    # Rounded up with a tolerance: 0.9 × 70 is 63.000000000000014 in floating point.
-    need = np.ceil(need * policy.round_min_coverage - 1e-9)
-    tests = both["tests_done"].astype("Float64").fillna(-1).to_numpy(dtype=float)
-    ok = (need > 0) & (tests >= need)
-    out = both.loc[ok].rename(columns={"tests_done": "samples"})
-    out["samples"] = out["samples"].astype("int64")
-    return out.sort_values(ROUND_COLUMNS, ignore_index=True)[[*ROUND_COLUMNS, "samples", "basis"]]
 
 
 def rounds_on_record(units: pd.DataFrame, rounds: pd.DataFrame,

@@ -11,9 +11,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from zones.area_grids import UNITS, AreaIndex, LevelGrid, count_grids, level_grid, people
 from zones.levels import RANKED
 from zones.policy import Policy
-from zones.trends import UNITS, AreaIndex, LevelGrid, count_grids, level_grid, people
 
 AREA_COLUMNS = ["area_type", "district_code", "ward_code", "block_code", "population"]
 WEEK = 7

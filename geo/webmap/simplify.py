@@ -102,23 +102,7 @@ def encode_all(geoms: Sequence) -> list:
     rings, poly_of = shapely.get_rings(polys, return_index=True)
     # get_rings lists each polygon's shell first, then its holes.
     shell = np.r_[True, poly_of[1:] != poly_of[:-1]]
-    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
-    q = np.rint(coords[:, ::-1] / QUANTUM).astype(np.int64)
-    first = np.r_[True, ring_of[1:] != ring_of[:-1]]
-    kept = first | np.r_[False, (np.diff(q, axis=0) != 0).any(axis=1)]
-    q, ring_of = q[kept], ring_of[kept]
-    starts = np.flatnonzero(np.r_[True, ring_of[1:] != ring_of[:-1]])
-    ends = np.r_[starts[1:], len(q)]
-    closed = (ends - starts > 1) & (q[starts] == q[ends - 1]).all(axis=1)
-    ends = ends - closed  # Leaflet closes rings itself
-    delta = q.copy()
-    delta[1:] -= q[:-1]
-    delta[starts] = q[starts]
-    ring_ids = ring_of[starts]
-    encoded: list = [None] * len(rings)
-    for r, a, b in zip(ring_ids.tolist(), starts.tolist(), ends.tolist(), strict=True):
-        if b - a >= 3:
-            encoded[r] = delta[a:b].ravel().tolist()
+    encoded = _encode_rings(rings)
     polygons: list = [None] * len(polys)
     for r in range(len(rings)):
         p = int(poly_of[r])
@@ -130,6 +114,28 @@ def encode_all(geoms: Sequence) -> list:
         if polygons[p] is not None:
             out[g] = (out[g] or []) + [polygons[p]]
     return out
+
+
+def _encode_rings(rings: np.ndarray) -> list:
+    """Each ring's vertices rounded to QUANTUM, repeats dropped, open (Leaflet closes
+    rings itself), as flat (lat, lng) deltas; None for a ring left with < 3 points."""
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    q = np.rint(coords[:, ::-1] / QUANTUM).astype(np.int64)
+    first = np.r_[True, ring_of[1:] != ring_of[:-1]]
+    kept = first | np.r_[False, (np.diff(q, axis=0) != 0).any(axis=1)]
+    q, ring_of = q[kept], ring_of[kept]
+    starts = np.flatnonzero(np.r_[True, ring_of[1:] != ring_of[:-1]])
+    ends = np.r_[starts[1:], len(q)]
+    closed = (ends - starts > 1) & (q[starts] == q[ends - 1]).all(axis=1)
+    ends = ends - closed
+    delta = q.copy()
+    delta[1:] -= q[:-1]
+    delta[starts] = q[starts]
+    encoded: list = [None] * len(rings)
+    for r, a, b in zip(ring_of[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+        if b - a >= 3:
+            encoded[r] = delta[a:b].ravel().tolist()
+    return encoded
 
 
 def bounds(geoms: Sequence) -> list[float] | None:

@@ -1,0 +1,1 @@
+"""Tests of geo/: boundary files, web map data, report map, folium map."""

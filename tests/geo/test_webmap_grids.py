@@ -1,7 +1,7 @@
-"""What is built from report grids is what is built from report rows: every grid of
-geo.webmap.payload.MapHistory, the derived testing rounds and the levels the schedule plans
-from, on the demo city and on a store with ward-only reports, blank counts and
-ward-wide testing rounds."""
+"""What is built from report grids is what the row-by-row oracles (tests/oracles/) build
+from report rows: every grid of geo.webmap.history.MapHistory, the derived testing rounds
+and the levels the schedule plans from, on the demo city and on a store with ward-only
+reports, blank counts and ward-wide testing rounds."""
 
 import dataclasses
 import datetime as dt
@@ -11,9 +11,9 @@ import pandas as pd
 
 from data.config.policy_files import load_policy
 from data.store.database import Store, UploadMeta
-from geo.webmap.grids import map_history_of_grids
-from geo.webmap.payload import map_history
-from tests.data.store.test_database import load_units, rows
+from geo.webmap.history import map_history_of_grids
+from tests.oracles.map_rows import map_history
+from tests.support.store_cases import load_units, rows
 from zones.areas import area_keys
 
 POLICY = load_policy()
@@ -64,8 +64,8 @@ def test_ward_rows_blank_counts_and_ward_rounds_same_from_grids(store):
 
 def rounds_and_levels_both_ways(store: Store) -> None:
     from data.services import figures
+    from tests.oracles.rounds_rows import derive_rounds
     from zones.round_grids import derived_rounds
-    from zones.rounds import derive_rounds
 
     areas, reports = store.areas(), store.reports()
     first, last = min(reports["date"]), max(reports["date"])

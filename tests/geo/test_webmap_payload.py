@@ -1,14 +1,15 @@
-"""The fast map's payloads (geo/webmap/payload.py) and the pages that use them: every day's
-grids equal to what zones/ computes for that day, a per-date payload of one byte per
-area, search without diacritics, a component page that fetches nothing from outside, and
-the map and table pages in AppTest (URL state, date change, escaped notes).
-Polygon simplification and encoding are tested in test_mapbuild.py."""
+"""The fast map's history and payloads (geo/webmap/history.py, payload.py) and the pages
+that use them: every day's grids, built from the store's report grids, equal to what
+zones/ computes for that day, a per-date payload of one byte per area, search without
+diacritics, and the map and table pages in AppTest (URL state, date change, escaped
+notes, the day's HTML map offered). The component's page is tested in
+test_webmap_component.py.
+Polygon simplification and encoding are tested in test_htmlmap.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import shutil
 import zlib
 
@@ -20,15 +21,15 @@ from streamlit.util import calc_hash
 
 from data.config.policy_files import load_policy
 from data.store.database import Store, UploadMeta
-from geo.webmap import payload as fastmap
-from geo.webmap.assets import AssetError, build_component, component_page, leaflet_js, write_content
+from geo.webmap import history as fastmap
+from geo.webmap import payload
 from geo.webmap.geometry_file import area_geometries
-from tests.support.browser import END, ROOT, XSS_NOTE, demo_store, map_args
-from tests.support.checks import external_refs
-from ui.components.vxmap import SOURCE_DIR
+from tests.oracles.rounds_rows import derive_rounds
+from tests.support.browser import END, ROOT, XSS_NOTE, demo_store, map_args, small_store
+from zones.areas import area_keys
 from zones.counts import area_counts
 from zones.effective import effective_levels
-from zones.rounds import derive_rounds, round_table
+from zones.rounds import round_table
 
 POLICY = load_policy()
 
@@ -43,7 +44,9 @@ def demo(tmp_path_factory):
     reports.loc[(reports["block_code"] == "TDP01") & (reports["date"] == END), "note"] = XSS_NOTE
     areas = store.areas()
     first, last = store.date_range()
-    history = fastmap.map_history(areas, reports, first, last, POLICY)
+    lead = first - dt.timedelta(days=POLICY.carry_forward_days)
+    grids = store.report_grids(area_keys(areas), lead, last)
+    history = fastmap.map_history_of_grids(areas, *grids, lead, first, last, POLICY)
     geoms = area_geometries(areas, store.geometries("ward"), store.geometries("block"))
     store.dispose()
     return url, areas, reports, history, geoms
@@ -107,7 +110,7 @@ def test_base_payload_is_aligned_and_keeps_notes_as_text(demo):
     _url, areas, reports, history, geoms = demo
     geoms = geoms.copy()
     geoms[0] = None  # a ward without a polygon still has its row, with no geometry
-    base = fastmap.base_payload(areas, geoms, reports, history.first_day)
+    base = payload.base_payload(areas, geoms, reports, history.first_day)
     assert base["n"] == len(areas) and len(base["geom"]) == len(areas)
     assert base["geom"][0] is None and base["pt"][0] is None
     assert base["wcode"] == list(areas["ward_code"]) and base["code"] == list(areas["block_code"])
@@ -118,7 +121,7 @@ def test_base_payload_is_aligned_and_keeps_notes_as_text(demo):
     at = [a for a, t, d in zip(notes["area"], notes["text_idx"], notes["day"], strict=True)
           if t == i and d == history.day(END)]
     assert [areas.loc[a, "block_code"] for a in at] == ["TDP01"] * len(at) and at
-    assert json.loads(zlib.decompress(fastmap.pack_json(base)))["n"] == len(areas)
+    assert json.loads(zlib.decompress(payload.pack_json(base)))["n"] == len(areas)
 
 
 # ---- search --------------------------------------------------------------------------------
@@ -149,42 +152,9 @@ def named_areas() -> pd.DataFrame:
     ("khong co", []),
 ])
 def test_search_with_or_without_diacritics(named_areas, query, expected):
-    texts = fastmap.search_texts(named_areas)
+    texts = payload.search_texts(named_areas)
     is_ward = (named_areas["area_type"] == "ward").to_numpy()
-    assert np.flatnonzero(fastmap.search_mask(texts, is_ward, query)).tolist() == expected
-
-
-# ---- the component page --------------------------------------------------------------------
-
-
-def test_component_page_inlines_everything(tmp_path):
-    folder = build_component(SOURCE_DIR, tmp_path, {"patterns": "<svg id='p'></svg>"})
-    html = (folder / "index.html").read_text(encoding="utf-8")
-    assert "<!--SLOT:" not in html and leaflet_js()[:200] in html and "<svg id='p'>" in html
-    assert external_refs(html) == []  # no <script src>/<link href> leaving the server
-    assert "sourceMappingURL" not in html
-    assert build_component(SOURCE_DIR, tmp_path, {"patterns": "<svg id='p'></svg>"}) == folder
-
-
-def test_component_code_never_writes_text_as_html():
-    """Names and notes go in with textContent; innerHTML is only ever read."""
-    for path in SOURCE_DIR.glob("*.js"):
-        code = path.read_text(encoding="utf-8")
-        assert not re.search(r"innerHTML\s*=[^=]|insertAdjacentHTML|document\.write", code), path
-    assert "<!--SLOT:main.js-->" in (SOURCE_DIR / "index.html").read_text(encoding="utf-8")
-
-
-def test_content_files_are_named_by_content_and_pruned(tmp_path):
-    names = [write_content(tmp_path, bytes([i]) * 10, "levels", keep=3) for i in range(5)]
-    assert len(set(names)) == 5
-    assert write_content(tmp_path, bytes([4]) * 10, "levels", keep=3) == names[4]
-    assert len(list(tmp_path.glob("levels-*.bin"))) == 3
-
-
-def test_a_slot_without_its_file_is_named(tmp_path):
-    (tmp_path / "index.html").write_text("<script><!--SLOT:gone.js--></script>")
-    with pytest.raises(AssetError, match=r"gone\.js"):
-        component_page(tmp_path)
+    assert np.flatnonzero(payload.search_mask(texts, is_ward, query)).tolist() == expected
 
 
 # ---- the pages in AppTest ------------------------------------------------------------------
@@ -221,6 +191,23 @@ def test_map_page_sends_a_byte_per_area_and_follows_the_date(monkeypatch, demo):
     args2, day2 = map_args(at)
     assert args2["date"] == earlier.isoformat() and day2 == fastmap.day_row(history, earlier)
     assert args2["base"] == args["base"]  # the polygons are not sent again
+    # The day's offline HTML map is offered, and made only when the button is pressed.
+    assert [b.label for b in at.get("download_button")] == ["Tải bản đồ ngày này (HTML)"]
+
+
+def test_no_map_file_for_a_day_without_levels(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'gap.db'}"
+    store = small_store(url, n_wards=3, days=1, end=END - dt.timedelta(days=5))
+    row = {"ward_code": "90001", "block_code": "", "date": END, "level": "do",
+           "new_cases": 1, "tests_done": 0, "note": None}
+    store.record_upload(UploadMeta("t", "b.csv", "b" * 64, 1), pd.DataFrame([row]), {})
+    store.dispose()
+    gap = END - dt.timedelta(days=2)  # carried one day at most: no level anywhere
+    at = _app(monkeypatch, url, date=gap.isoformat())
+    assert not at.exception and at.get("download_button") == []
+    assert any(c.value.startswith("Chưa có cấp độ vùng nào ngày 28/09/2021") for c in at.caption)
+    at = _app(monkeypatch, url, date=END.isoformat())
+    assert len(at.get("download_button")) == 1
 
 
 def test_map_page_reads_date_district_and_area_from_the_url(monkeypatch, demo):

@@ -1,14 +1,18 @@
 """Testing-round rules (zones/rounds.py) as boundary tables: days 1–8 after a round for
-every level, rounds derived from daily tests, and which rounds count for which area."""
+every level, rounds derived from daily tests (zones/round_grids.py, and its row-by-row
+oracle tests/oracles/rounds_rows.py), and which rounds count for which area."""
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from data.config.policy_files import load_policy
+from tests.oracles import rounds_rows
+from zones.areas import area_keys
+from zones.round_grids import derived_rounds
 from zones.rounds import (
-    derive_rounds,
     round_status,
     round_table,
     rounds_on_record,
@@ -85,6 +89,27 @@ def _reports(rows):
     return df.assign(level="do", new_cases=0, note=None).astype({"tests_done": "Int64"})
 
 
+def _derived_of_grids(reports: pd.DataFrame, areas: pd.DataFrame, policy) -> pd.DataFrame:
+    """zones.round_grids.derived_rounds of `reports` laid out as the store's grids
+    (data.store.pack_reads.grids: [area, day], NaN blank, sent where a row is)."""
+    keys, first = area_keys(areas), min(reports["date"])
+    n_days = (max(reports["date"]) - first).days + 1
+    own = {f: np.full((len(keys), n_days), np.nan) for f in ("new_cases", "tests_done")}
+    sent = np.zeros((len(keys), n_days), dtype=bool)
+    for r in reports.itertuples():
+        pos, day = keys.get_loc((r.ward_code, r.block_code)), (r.date - first).days
+        sent[pos, day] = True
+        for f in own:
+            own[f][pos, day] = np.nan if pd.isna(getattr(r, f)) else getattr(r, f)
+    return derived_rounds(areas, own, sent, first, policy)
+
+
+@pytest.fixture(params=["grids", "rows"])
+def derive_rounds(request):
+    """Derived rounds as the product makes them (grids) and as the oracle does (rows)."""
+    return _derived_of_grids if request.param == "grids" else rounds_rows.derive_rounds
+
+
 def test_sampling_units_are_blocks_and_wards_without_blocks():
     units = sampling_units(_areas())
     assert list(zip(units["ward_code"], units["block_code"], strict=True)) == [
@@ -92,14 +117,14 @@ def test_sampling_units_are_blocks_and_wards_without_blocks():
 
 
 @pytest.mark.parametrize("tests,counts", [(63, True), (62, False), (70, True), (0, False)])
-def test_coverage_boundary(tests, counts):
+def test_coverage_boundary(derive_rounds, tests, counts):
     # 0.9 × 70 is 63.000000000000014 in floating point: 63 must still count.
     got = derive_rounds(_reports([("90001", "T1", AS_OF, tests)]), _areas(), POLICY)
     assert (("90001", "T1") in set(zip(got["ward_code"], got["block_code"], strict=True))
             ) is counts
 
 
-def test_ward_rounds_from_own_row_and_from_block_sum():
+def test_ward_rounds_from_own_row_and_from_block_sum(derive_rounds):
     day2 = AS_OF - dt.timedelta(days=1)
     reps = _reports([
         ("90001", "T1", day2, 70), ("90001", "T2", day2, 90),  # sum 160 ≥ 153 of 170
@@ -111,7 +136,7 @@ def test_ward_rounds_from_own_row_and_from_block_sum():
                     ("90001", "", day2, "blocks"), ("90002", "", AS_OF, "own")}
 
 
-def test_no_population_or_no_count_derives_nothing():
+def test_no_population_or_no_count_derives_nothing(derive_rounds):
     areas = _areas().astype({"population": "Int64"})
     areas.loc[1, "population"] = pd.NA
     reps = _reports([("90001", "T1", AS_OF, 500), ("90001", "T2", AS_OF, None)])

@@ -10,9 +10,17 @@ import pandas as pd
 import pytest
 
 from data.config.policy_files import load_policy
-from tests.zones.test_trends import CITY, D0, NO_COUNTS, day, make_areas, make_counts, make_history
+from tests.oracles.trends_rows import trend_chunk
+from tests.support.trend_cases import (
+    CITY,
+    D0,
+    NO_COUNTS,
+    day,
+    make_areas,
+    make_counts,
+    make_history,
+)
 from zones.transitions import area_transitions, step_ups, transition_matrix, transitions_window
-from zones.trends import trend_chunk
 
 POLICY = load_policy()  # days_without_cases = 14
 ONE = make_areas([("901", "90001", "", 100)])

@@ -16,8 +16,9 @@ import streamlit.components.v1 as components
 from data.config import settings
 from geo.style import pattern_defs
 from geo.webmap.assets import build_component, write_content
-from geo.webmap.payload import SOURCES
+from geo.webmap.history import layout_script
 from i18n import t as tr
+from zones.effective import SOURCES
 from zones.levels import LEVELS, RANKED, label
 
 SOURCE_DIR = Path(__file__).resolve().with_name("vxmap")
@@ -29,7 +30,15 @@ def cache_root() -> Path:
     return Path(settings.value("VUNGXANH_CACHE") or Path(tempfile.gettempdir()) / "vungxanh")
 
 
-FOLDER = build_component(SOURCE_DIR, cache_root() / "components", {"patterns": pattern_defs()})
+
+
+def page_slots() -> dict[str, str]:
+    """What build_component puts into the page besides Leaflet and this folder's files:
+    the level patterns and the level cell's bit layout (geo.webmap.history.CELL_LAYOUT)."""
+    return {"patterns": pattern_defs(), "layout.js": layout_script()}
+
+
+FOLDER = build_component(SOURCE_DIR, cache_root() / "components", page_slots())
 _component = components.declare_component("vxmap", path=str(FOLDER))
 
 
@@ -39,8 +48,8 @@ def publish(data: bytes, prefix: str) -> str:
 
 
 def component_text(lang: str) -> dict:
-    """Every word the page shows, in `lang`; levels and sources in the byte order of
-    geo.webmap.payload (RANKED, SOURCES)."""
+    """Every word the page shows, in `lang`; levels and sources in the order of the
+    level cell (geo.webmap.history: RANKED, SOURCES)."""
     def keys(prefix: str, names) -> dict:
         return {n: tr(f"{prefix}.{n}", lang) for n in names}
 
@@ -61,7 +70,7 @@ def component_text(lang: str) -> dict:
 
 
 def level_table() -> list[dict]:
-    """The levels in the byte order of geo.webmap.payload, as the page styles them."""
+    """The levels in the order of the level cell's rank, as the page styles them."""
     return [{"code": c, "colour": LEVELS[c].colour, "pattern": LEVELS[c].pattern}
             for c in RANKED]
 

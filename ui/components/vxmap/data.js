@@ -1,6 +1,6 @@
-/* The map's data files: zlib-compressed (geo/webmap/payload.py), named by their content's hash
-   so the browser may keep them, and inflated here with the browser's own
-   DecompressionStream. */
+/* The map's data files: zlib-compressed (geo/webmap/history.py, payload.py), named by
+   their content's hash so the browser may keep them, and inflated here with the
+   browser's own DecompressionStream. */
 (function (VX) {
   "use strict";
 
@@ -20,8 +20,8 @@
     return JSON.parse(new TextDecoder().decode(bytes));
   }
 
-  // DETAIL_FIELDS of geo/webmap/payload.py: int16 each, area after area, `days` values an area.
-  var FIELDS = ["since", "cases7", "cases14", "last_round", "due"];
+  // DETAIL_FIELDS of geo/webmap/history.py: int16 each, area after area, `days` values an area.
+  var FIELDS = VX.LAYOUT.detailFields;
 
   async function details(name, n, days) {
     var bytes = await fetchPacked(name);

@@ -8,6 +8,7 @@
   var PANES = { vxWards: 410, vxBlocks: 420, vxOutline: 430, vxMarks: 440 };
   var MARK_MIN = [30, 14];  // px a polygon needs before its level letters fit inside
   var MAX_MARKS = 1500;
+  var LAYOUT = VX.LAYOUT;  // the level cell's bits (geo/webmap/history.py CELL_LAYOUT)
 
   function fillOf(lv) {
     return lv.pattern === "solid" ? lv.colour : "url(#vx-pattern-" + lv.code + ")";
@@ -15,9 +16,9 @@
 
   function styleFor(S, a, code) {
     var block = !S.isWard[a], s = {
-      fillColor: fillOf(S.levels[code & 7]), fillOpacity: 0.85, opacity: 1,
+      fillColor: fillOf(S.levels[code & LAYOUT.rankMask]), fillOpacity: 0.85, opacity: 1,
       color: block ? "#555" : "#333", weight: block ? 0.6 : 1, dashArray: null };
-    if (code & 8) {  // stale data must look stale: dashed outline, washed-out fill
+    if (code & LAYOUT.staleBit) {  // stale data must look stale: dashed outline, washed-out fill
       s.dashArray = block ? "3 3" : "5 4"; s.fillOpacity = 0.5; s.weight = block ? 1.2 : 2;
     }
     if (S.focus.has(a)) { s.color = "#000"; s.weight = 3.5; }
@@ -190,7 +191,7 @@
       ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.fillStyle = "#111";
       M.markAreas.forEach(function (a) {
         var xy = map.latLngToContainerPoint(markLatLng(S, a));
-        var text = S.text.short[S.codes[a] & 7];
+        var text = S.text.short[S.codes[a] & LAYOUT.rankMask];
         ctx.strokeText(text, xy.x, xy.y);
         ctx.fillText(text, xy.x, xy.y);
       });

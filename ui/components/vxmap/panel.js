@@ -4,13 +4,14 @@
 (function (VX) {
   "use strict";
   var DAY_MS = 86400000;
-  var LEGEND_ORDER = [1, 2, 3, 4, 0];  // ranks of geo.webmap.payload: severity order, then unknown
+  var LEGEND_ORDER = [1, 2, 3, 4, 0];  // ranks of the level cell: severity order, then unknown
   var SVG = "http://www.w3.org/2000/svg";
+  var LAYOUT = VX.LAYOUT;  // the level cell's bits (geo/webmap/history.py CELL_LAYOUT)
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
   function fmtDay(S, day) {
-    if (day === null || day === undefined || day < 0) { return S.text.none; }
+    if (day === null || day === undefined || day <= LAYOUT.none) { return S.text.none; }
     var d = new Date(S.first + day * DAY_MS);
     var y = d.getUTCFullYear(), m = pad(d.getUTCMonth() + 1), dd = pad(d.getUTCDate());
     return S.lang === "vi" ? dd + "/" + m + "/" + y : y + "-" + m + "-" + dd;
@@ -21,7 +22,7 @@
   }
 
   function fmtInt(S, v) {
-    if (v === null || v === undefined || v < 0) { return S.text.none; }
+    if (v === null || v === undefined || v <= LAYOUT.none) { return S.text.none; }
     return String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, S.lang === "vi" ? "." : ",");
   }
 
@@ -55,7 +56,7 @@
     line(box, T.cases14, fmtInt(S, d.cases14[k]));
     line(box, T.last_round, fmtDay(S, d.last_round[k]));
     var dueText = fmtDay(S, due);
-    if (due >= 0 && due < day) { dueText += " (" + T.overdue.replace("{n}", day - due) + ")"; }
+    if (due > LAYOUT.none && due < day) { dueText += " (" + T.overdue.replace("{n}", day - due) + ")"; }
     line(box, T.next_due, dueText);
   }
 
@@ -64,8 +65,9 @@
     var T = S.text.tip, code = S.codes[a], box = el("div"), title = areaTitle(S, a);
     box.appendChild(el("div", "vx-t-title", title[0]));
     box.appendChild(el("div", "vx-t-sub", title[1]));
-    line(box, T.level, S.text.labels[code & 7] + (code & 8 ? " (" + T.stale + ")" : ""));
-    line(box, T.source, S.text.sources[(code >> 4) & 3]);
+    line(box, T.level, S.text.labels[code & LAYOUT.rankMask] +
+         (code & LAYOUT.staleBit ? " (" + T.stale + ")" : ""));
+    line(box, T.source, S.text.sources[(code >> LAYOUT.sourceShift) & LAYOUT.sourceMask]);
     detailLines(S, box, a, S.shown);
     line(box, T.population, fmtInt(S, S.base.pop[a]));
     var note = S.notes.get(S.shown * S.n + a);
@@ -117,7 +119,7 @@
     var n = S.n, wards = new Float64Array(5), pop = new Float64Array(5), blocks = new Float64Array(5);
     for (var a = 0; a < n; a++) {
       if (!S.inScope[a]) { continue; }
-      var r = S.codes[a] & 7;
+      var r = S.codes[a] & LAYOUT.rankMask;
       if (S.isWard[a]) { wards[r]++; pop[r] += S.base.pop[a] || 0; } else { blocks[r]++; }
     }
     ui.title.textContent = S.text.legend.title + " · " + fmtDay(S, S.shown);
