@@ -91,7 +91,10 @@ def _swatch(level: str) -> str:
             f'fill="{fill_for(level)}" fill-opacity="{FILL_OPACITY}" stroke="#333"/></svg>')
 
 
-def legend_html(summary: pd.DataFrame, lang: str = "vi", as_of: dt.date | None = None) -> str:
+def legend_html(summary: pd.DataFrame, lang: str = "vi", as_of: dt.date | None = None,
+                caption: str | None = None) -> str:
+    """The legend: swatch, level, wards and population per level; `caption` (plain text,
+    escaped here) is a last line, e.g. the policy the levels follow."""
     title = esc(tr("map.legend_title", lang))
     if as_of is not None:
         day = esc(tr("map.legend_as_of", lang, date=fmt_date(as_of, lang)))
@@ -106,6 +109,8 @@ def legend_html(summary: pd.DataFrame, lang: str = "vi", as_of: dt.date | None =
         for r in summary.itertuples()
     )
     foot = f"<div class='vx-foot'>{esc(tr('map.legend_stale', lang))}</div>"
+    if caption:
+        foot += f"<div class='vx-foot'>{esc(caption)}</div>"
     return f"<div class='vx-title'>{title}</div><table>{head}{rows}</table>{foot}"
 
 
@@ -161,10 +166,12 @@ _BIND_TIP = JsCode("""function(feature, layer) {
 
 def build_level_map(wards: gpd.GeoDataFrame, levels: pd.DataFrame, *, lang: str = "vi",
                     as_of: dt.date | None = None, tiles: str | None = None,
-                    attr: str | None = None, marks: bool = True) -> folium.Map:
+                    attr: str | None = None, marks: bool = True, title: str | None = None,
+                    caption: str | None = None) -> folium.Map:
     """Wards coloured by effective level, with tooltip, level marks and legend.
 
-    wards: `wards_frame(...)` (EPSG:4326); levels: an effective-levels table.
+    wards: `wards_frame(...)` (EPSG:4326); levels: an effective-levels table. `title`
+    (the document's <title>) and `caption` (the legend's last line) are plain text.
     """
     frame = join_levels(wards, levels)
     # Quarter zoom steps let fitBounds fill the frame instead of rounding down a level.
@@ -172,6 +179,8 @@ def build_level_map(wards: gpd.GeoDataFrame, levels: pd.DataFrame, *, lang: str 
                     control_scale=True, zoom_snap=0.25)
     root = m.get_root()
     root.header.add_child(Element(_CSS), name="vx_css")
+    if title:
+        root.header.add_child(Element(f"<title>{esc(title)}</title>"), name="vx_title")
     root.html.add_child(Element(pattern_defs()), name="vx_patterns")
     fc = feature_collection(frame, lang)
     if fc["features"]:
@@ -181,7 +190,7 @@ def build_level_map(wards: gpd.GeoDataFrame, levels: pd.DataFrame, *, lang: str 
         # Room on the right for the legend, so it does not hide wards.
         m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(20, 20),
                      padding_bottom_right=(LEGEND_WIDTH_PX, 20))
-    legend = legend_html(level_summary(frame, lang), lang, as_of)
+    legend = legend_html(level_summary(frame, lang), lang, as_of, caption)
     points = [f["properties"]["mark"] for f in fc["features"]] if marks else []
     _Overlay(legend, points).add_to(m)
     return m

@@ -1,7 +1,8 @@
 """The map page: every ward (and, zoomed in or for one district, every block) coloured by
 its effective level on the chosen day, drawn by the zone map component (polygons sent
 once; a new day only recolours them, in the browser); a date slider and a replay;
-district filter and search; the legend's numbers again as a table beneath the map.
+district filter and search; the legend's numbers again as a table beneath the map; the
+day's map as one offline HTML file to send on, made only when asked for.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.style import level_summary
-from geo.webmap.payload import day_row, level_codes
+from geo.webmap.history import RANK_MASK, day_row, level_codes
 from i18n import t as tr
 from i18n.formats import fmt_date, fmt_int
 from ui import common, state
@@ -72,6 +73,27 @@ def draw_map(data: MapData, f: state.Filters, focus: np.ndarray, lang: str) -> N
         tiles=tiles, tiles_attr=attr)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def day_map_file(url: str, version: tuple, day: dt.date, lang: str) -> bytes:
+    """The offline HTML map of `day` (data.exports.map_html), made when the button is
+    pressed, on Streamlit's worker thread, then kept per data version, day and language."""
+    from data.exports.map_html import day_map_html  # folium only once a file is asked for
+
+    return day_map_html(common.get_store(url), day, common.get_policy(), lang)
+
+
+def _download(store, data: MapData, f: state.Filters, lang: str) -> None:
+    if not (data.history.codes[data.history.day(f.date)] & RANK_MASK).any():
+        st.caption(tr("htmlmap.no_levels", lang, date=fmt_date(f.date, lang)))
+        return
+    url, version, day = store.url, common.data_version(store), f.date
+    st.download_button(tr("htmlmap.download", lang),
+                       data=lambda: day_map_file(url, version, day, lang),
+                       file_name=f"ban-do-cap-do_{day.isoformat()}.html", mime="text/html",
+                       on_click="ignore", key="map_html_download",
+                       help=tr("htmlmap.download_help", lang))
+
+
 def md_text(text: str) -> str:
     """Typed text shown literally inside Streamlit's Markdown (no links, no LaTeX)."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
@@ -99,6 +121,7 @@ def render(store, lang: str) -> None:
                   date=fmt_date(f.date, lang)) + " · " + tr("map.page.blocks_hint", lang))
     if data.unmapped_wards:
         st.caption(tr("ui.no_polygon", lang, n=data.unmapped_wards))
+    _download(store, data, f, lang)
     st.subheader(tr("ui.summary_title", lang))
     st.markdown(summary_markdown(summary_table(data, f, lang), lang))
     state.write_url(f)
