@@ -1,0 +1,1 @@
+"""The store: engine, schema, migrations, report packs and their caches, audit, accounts."""

@@ -22,18 +22,17 @@ from functools import cached_property, partial
 
 import pandas as pd
 
-from data.store import packs
+from data.store import pack_digests, pack_reads
 from geo.webmap.geometry_file import geometry_file, geometry_key
-from geo.webmap.grids import map_history_of_grids
-from geo.webmap.payload import (
+from geo.webmap.history import (
     MapHistory,
     details_exact,
     history_of_files,
-    names_payload,
+    map_history_of_grids,
     pack_details,
-    pack_json,
     pack_levels,
 )
+from geo.webmap.payload import names_payload, pack_json
 from zones.areas import area_keys, areas_digest
 from zones.policy import Policy
 
@@ -56,7 +55,7 @@ class MapFiles:
 
 def _history(reports: _Reports, areas: pd.DataFrame, lead: dt.date, first: dt.date,
              last: dt.date, policy: Policy) -> MapHistory:
-    grids = packs.grids_of(reports.rows, area_keys(areas), lead, last)  # no report rows
+    grids = pack_reads.grids_of(reports.rows, area_keys(areas), lead, last)  # no report rows
     return map_history_of_grids(areas, *grids, lead, first, last, policy)
 
 
@@ -78,7 +77,7 @@ class _Reports:
     def meta(self, **meta) -> dict:
         """`meta`, marked not to be kept if an upload landed after the digest was read:
         the file is then newer than its key (data.store.derived)."""
-        return meta if packs.digest_of(self.rows) == self.digest else meta | {"_keep": False}
+        return meta if pack_digests.digest_of(self.rows) == self.digest else meta | {"_keep": False}
 
 
 def _history_files(make, reports: _Reports, built: dict) -> tuple[bytes, dict]:
@@ -91,7 +90,7 @@ def _history_files(make, reports: _Reports, built: dict) -> tuple[bytes, dict]:
 
 
 def _base_file(reports: _Reports, areas: pd.DataFrame, first: dt.date) -> tuple[bytes, dict]:
-    names = names_payload(areas, packs.notes_of(reports.rows), first)
+    names = names_payload(areas, pack_reads.notes_of(reports.rows), first)
     return pack_json(names), reports.meta()
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 import json
 import zlib
 from dataclasses import dataclass, field
@@ -24,14 +23,14 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, delete, select, tuple_
 
+from data.store.pack_digests import cells_digest
 from data.store.schema import REPORT_FIELDS, as_date, report_packs, zone_reports
-from zones.effective import rank_of_levels
 
 FORMAT = 1
 COLUMNS = [*REPORT_FIELDS, "upload_id"]
 # What a Pack is read from (not the digest, which migration 0004 runs without).
 _PACK_COLUMNS = [c for c in report_packs.c if c.name != "digest"]
-_COUNTS = ("new_cases", "tests_done", "upload_id")  # int32 cells (validate.MAX_COUNT); -1: blank
+COUNTS = ("new_cases", "tests_done", "upload_id")  # int32 cells (validate.MAX_COUNT); -1: blank
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -68,7 +67,7 @@ class Pack:
         days = days_in(self.month)
         if self.level is None:
             self.level = np.zeros((len(self.blocks), days), dtype=np.int8)
-        for name in _COUNTS:
+        for name in COUNTS:
             self.counts.setdefault(name, np.full(self.level.shape, -1, dtype=np.int32))
 
     def _rows_for(self, blocks: np.ndarray) -> np.ndarray:
@@ -95,7 +94,7 @@ class Pack:
                 self.legend.append(code)
         self.level[r, d] = np.fromiter((legend[code] + 1 for code in cells.level.tolist()),
                                        dtype=np.int8, count=len(r))
-        for name in _COUNTS:
+        for name in COUNTS:
             self.counts[name][r, d] = cells.counts[name]
         days = self.level.shape[1]
         if self.notes:  # a value without a note clears the note the cell had
@@ -130,7 +129,7 @@ class Pack:
                "cells": zlib.compress(cells, 1),
                "uploads": zlib.compress(self.counts["upload_id"].tobytes(), 1),
                "notes": json.dumps(notes, ensure_ascii=False) if notes else None}
-        return out | {"digest": _cells_digest(out["format"], out["blocks"], out["legend"],
+        return out | {"digest": cells_digest(out["format"], out["blocks"], out["legend"],
                                               out["cells"]).hex()}
 
     @classmethod
@@ -150,7 +149,7 @@ class Pack:
             raw += zlib.decompress(r.uploads)
         level = np.frombuffer(raw, dtype=np.int8, count=n).reshape(len(blocks), days)
         counts = {name: np.frombuffer(raw, dtype=np.int32, count=n, offset=n + 4 * n * k)
-                  .reshape(len(blocks), days) for k, name in enumerate(_COUNTS[:2 + uploads])}
+                  .reshape(len(blocks), days) for k, name in enumerate(COUNTS[:2 + uploads])}
         if writable:
             level, counts = level.copy(), {k: v.copy() for k, v in counts.items()}
         text = r.notes if notes else None
@@ -191,7 +190,7 @@ def patch(c: Connection, rows: pd.DataFrame, *, digests: bool = True) -> None:
         np.array([x.day - 1 for x in dates], dtype=np.intp)[date_code],
         rows["level"].to_numpy(dtype=object),
         {name: pd.to_numeric(rows[name], errors="coerce").fillna(-1).to_numpy(np.int32)
-         for name in _COUNTS},
+         for name in COUNTS},
         note, pd.notna(rows["note"]).to_numpy(bool))
     group = ward_code.astype(np.int64) * len(months) + month_code
     order = np.argsort(group, kind="stable")
@@ -235,193 +234,3 @@ def rebuild(c: Connection, *, digests: bool = True) -> int:
             patch(c, rows, digests=digests)
         done += len(rows)
     return done
-
-
-def read(c: Connection, date_from: dt.date | None = None, date_to: dt.date | None = None,
-         ward_codes: list[str] | None = None) -> pd.DataFrame:
-    """The reports (COLUMNS) in a date range, sorted by date, ward and block: what
-    selecting from `zone_reports` would give, from the packs."""
-    q = select(report_packs)
-    if date_from is not None:
-        q = q.where(report_packs.c.month >= month_of(date_from))
-    if date_to is not None:
-        q = q.where(report_packs.c.month <= month_of(date_to))
-    if ward_codes is not None:
-        q = q.where(report_packs.c.ward_code.in_(list(ward_codes)))
-    parts = [_cells(Pack.from_record(r, writable=False)) for r in c.execute(q)]
-    frame = _frame(parts)
-    if date_from is not None or date_to is not None:
-        lo = date_from or dt.date.min
-        hi = date_to or dt.date.max
-        inside = _within(frame["date"], lo, hi)
-        if not inside.all():
-            frame = frame[inside].reset_index(drop=True)
-    return frame
-
-
-GRID_COLUMNS = ("ward_code", "month", "format", "blocks", "legend", "cells", "digest")
-
-
-def grid_records(c: Connection, first_month: dt.date, last_month: dt.date,
-                 ward_codes: list[str] | None = None, *, notes: bool = False) -> list:
-    """The report_packs rows (GRID_COLUMNS, and notes if asked) of the months
-    first_month…last_month (first days), of `ward_codes` only if given: what `grids_of`
-    decodes, `digest_of` hashes and `notes_of` reads."""
-    cols = (*GRID_COLUMNS, "notes") if notes else GRID_COLUMNS
-    q = select(*[report_packs.c[k] for k in cols]).where(
-        report_packs.c.month >= first_month, report_packs.c.month <= last_month)
-    if ward_codes is not None:
-        q = q.where(report_packs.c.ward_code.in_(list(ward_codes)))
-    return c.execute(q).all()
-
-
-def _cells_digest(fmt: int, blocks: str, legend: str, cells: bytes) -> bytes:
-    h = hashlib.blake2b(f"{fmt}\n{blocks}\n{legend}\n".encode(), digest_size=16)
-    h.update(cells)
-    return h.digest()
-
-
-def pack_digest(r, *, notes: bool = False) -> bytes:
-    """Hash of a report_packs row's levels and counts (and notes, if asked): equal
-    hashes, equal reports. The row's `digest` column holds the first, written with the
-    pack; a row read without it (or written before it existed) is hashed here."""
-    kept = getattr(r, "digest", None)
-    cells = (bytes.fromhex(kept) if kept
-             else _cells_digest(r.format, r.blocks, r.legend, r.cells))
-    if not notes:
-        return cells
-    return hashlib.blake2b(cells + b"\x00" + (r.notes or "").encode(), digest_size=16).digest()
-
-
-def report_digest(c: Connection, first_month: dt.date, last_month: dt.date) -> bytes:
-    """`digest_of` the packs of the months first_month…last_month, reading only their
-    kept digests and notes (a few kilobytes, where the packs are megabytes)."""
-    q = select(*[report_packs.c[k] for k in ("ward_code", "month", "digest", "notes")]).where(
-        report_packs.c.month >= first_month, report_packs.c.month <= last_month)
-    rows = c.execute(q).all()
-    if any(r.digest is None for r in rows):  # packs written before digests were kept
-        rows = grid_records(c, first_month, last_month, notes=True)
-    return digest_of(rows)
-
-
-def digest_of(records) -> bytes:
-    """Hash of report_packs rows read with their notes (`grid_records(notes=True)`), in any
-    order: levels, counts and notes. Made from the rows a figure is then made from, so
-    the two always agree."""
-    h = hashlib.blake2b(digest_size=16)
-    for r in sorted(records, key=lambda r: (r.ward_code, str(r.month))):
-        h.update(f"{r.ward_code}/{as_date(r.month)}".encode() + pack_digest(r, notes=True))
-    return h.digest()
-
-
-def grids(c: Connection, keys: pd.MultiIndex, first_day: dt.date, last_day: dt.date,
-          ward_codes: list[str] | None = None) -> tuple[np.ndarray, dict, np.ndarray]:
-    """The reports of the areas `keys` (ward_code, block_code) on every day
-    first_day…last_day as grids [area, day]: own level rank (zones.effective.RANKED; 0 no
-    report), new_cases and tests_done (float, NaN blank) and where a report was sent.
-    Reports of areas not in `keys` are left out. No row-by-row step: the fast path."""
-    records = grid_records(c, month_of(first_day), month_of(last_day), ward_codes)
-    return grids_of(records, keys, first_day, last_day)
-
-
-def grids_of(records, keys: pd.MultiIndex, first_day: dt.date,
-             last_day: dt.date) -> tuple[np.ndarray, dict, np.ndarray]:
-    """`grids` from report_packs rows already read (`grid_records`); rows outside the
-    days or about other areas are ignored."""
-    n_days = (last_day - first_day).days + 1
-    rank = np.zeros((len(keys), n_days), dtype=np.int8)
-    counts = {name: np.full(rank.shape, np.nan) for name in ("new_cases", "tests_done")}
-    found = [Pack.from_record(r, writable=False, notes=False, uploads=False)
-             for r in records]
-    if not found:
-        return rank, counts, rank > 0
-    at = keys.get_indexer(pd.MultiIndex.from_arrays([
-        np.concatenate([np.full(len(p.blocks), p.ward_code, dtype=object) for p in found]),
-        np.concatenate([np.asarray(p.blocks, dtype=object) for p in found])]))
-    stops = np.cumsum([len(p.blocks) for p in found])
-    rank_of: dict[tuple, np.ndarray] = {}  # legend → ranks, worked out once per legend
-    for p, pos in zip(found, np.split(at, stops[:-1]), strict=True):
-        off = (p.month - first_day).days  # grid column of the pack's first day
-        lo, hi = max(0, -off), min(p.level.shape[1], n_days - off)
-        ok = pos >= 0
-        if hi <= lo or not ok.any():
-            continue
-        ranks = rank_of.get(tuple(p.legend))
-        if ranks is None:
-            ranks = rank_of[tuple(p.legend)] = np.r_[0, rank_of_levels(p.legend)].astype(np.int8)
-        rows, cols = pos[ok], slice(off + lo, off + hi)
-        rank[rows, cols] = ranks[p.level[ok, lo:hi]]
-        for name, grid in counts.items():
-            v = p.counts[name][ok, lo:hi].astype(float)
-            grid[rows, cols] = np.where(v < 0, np.nan, v)
-    return rank, counts, rank > 0
-
-
-def notes(c: Connection) -> pd.DataFrame:
-    """Every stored note: ward_code, block_code, date, note (sorted like `read`)."""
-    cols = ("ward_code", "month", "blocks", "notes")
-    q = select(*[report_packs.c[k] for k in cols]).where(report_packs.c.notes.is_not(None))
-    return notes_of(c.execute(q))
-
-
-def notes_of(records) -> pd.DataFrame:
-    """The notes of report_packs rows (with ward_code, month, blocks and notes), as
-    `notes` gives them."""
-    out = []
-    for r in records:
-        if not r.notes:
-            continue
-        blocks, month = r.blocks.split("\n"), as_date(r.month)
-        out += [(r.ward_code, blocks[i], month + dt.timedelta(days=j), text)
-                for i, j, text in json.loads(r.notes)]
-    df = pd.DataFrame(out, columns=["ward_code", "block_code", "date", "note"])
-    return df.sort_values(["date", "ward_code", "block_code"], ignore_index=True)
-
-
-def _within(dates: pd.Series, lo: dt.date, hi: dt.date) -> np.ndarray:
-    codes, distinct = pd.factorize(dates)
-    ok = np.array([lo <= d <= hi for d in distinct], dtype=bool)
-    return ok[codes] if len(codes) else np.zeros(0, dtype=bool)
-
-
-def _cells(p: Pack) -> dict:
-    r, d = np.nonzero(p.level)
-    legend = np.asarray([None, *p.legend], dtype=object)
-    notes = np.full(len(r), None, dtype=object)
-    if p.notes:  # cells are in row-major order, so a note finds its cell by bisection
-        days = p.level.shape[1]
-        keys = np.array(list(p.notes), dtype=np.int64).reshape(-1, 2)
-        flat = keys[:, 0] * days + keys[:, 1]
-        at = np.searchsorted(r * days + d, flat)
-        ok = (at < len(r)) & (p.level.ravel()[flat] > 0)
-        notes[at[ok]] = np.asarray(list(p.notes.values()), dtype=object)[ok]
-    day0 = (p.month - dt.date(1970, 1, 1)).days
-    return {"ward_code": np.full(len(r), p.ward_code, dtype=object),
-            "block_code": np.asarray(p.blocks, dtype=object)[r] if len(r) else
-            np.empty(0, dtype=object),
-            "day": day0 + d, "level": legend[p.level[r, d]],
-            **{name: p.counts[name][r, d] for name in _COUNTS}, "note": notes}
-
-
-def _frame(parts: list[dict]) -> pd.DataFrame:
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
-    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    ward, wards = pd.factorize(cols["ward_code"], sort=True)
-    block, blocks = pd.factorize(cols["block_code"], sort=True)
-    order = np.lexsort((block, ward, cols["day"]))
-    days, day_codes = np.unique(cols["day"][order], return_inverse=True)
-    epoch = dt.date(1970, 1, 1)
-    dates = np.array([epoch + dt.timedelta(days=int(x)) for x in days], dtype=object)
-    out = pd.DataFrame({
-        "ward_code": np.asarray(wards, dtype=object)[ward[order]],
-        "block_code": np.asarray(blocks, dtype=object)[block[order]],
-        "date": dates[day_codes],
-        "level": cols["level"][order],
-    })
-    for name in ("new_cases", "tests_done"):
-        v = cols[name][order]
-        out[name] = pd.arrays.IntegerArray(np.where(v < 0, 0, v).astype(np.int64), v < 0)
-    out["note"] = pd.Series(cols["note"][order], dtype=object)  # None stays None
-    out["upload_id"] = cols["upload_id"][order].astype(np.int64)
-    return out

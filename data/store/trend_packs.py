@@ -22,14 +22,15 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from data.store import packs
+from data.store import pack_digests, pack_reads, packs
 from data.store.derived import keep
 from data.store.schema import as_date, trend_packs
+from zones.area_grids import COUNT_FIELDS, UNITS
 from zones.areas import area_keys, area_row_hashes
 from zones.effective import effective_rank_history
 from zones.levels import RANKED
 from zones.policy import Policy
-from zones.trends import COUNT_FIELDS, UNITS, ward_tallies
+from zones.trends import ward_tallies
 
 FORMAT = 1
 _IN_LIMIT = 900  # ward codes filtered in SQL (SQLite's old limit is 999 parameters)
@@ -49,7 +50,7 @@ def _keys(wards: pd.Index, months: list[dt.date], areas: pd.DataFrame, records,
           policy: Policy) -> dict[tuple[str, dt.date], tuple[str, bool]]:
     """(ward, month) → (key of its row, whether any report pack feeds it)."""
     lead = policy.carry_forward_days
-    digest = {(r.ward_code, as_date(r.month)): packs.pack_digest(r) for r in records}
+    digest = {(r.ward_code, as_date(r.month)): pack_digests.pack_digest(r) for r in records}
     head = repr((FORMAT, lead, policy.rollup, RANKED, UNITS, COUNT_FIELDS)).encode()
     feeds = {m: [(d, d.isoformat().encode()) for d in packs.months(m - dt.timedelta(days=lead), m)]
              for m in months}
@@ -93,7 +94,7 @@ def _compute(missing: dict[dt.date, list[str]], areas: pd.DataFrame, records,
         wanted = set(wards)
         feed = [r for r in records if r.ward_code in wanted
                 and packs.month_of(first) <= as_date(r.month) <= month]
-        own_rank, own, sent = packs.grids_of(feed, area_keys(sub), first, last)
+        own_rank, own, sent = pack_reads.grids_of(feed, area_keys(sub), first, last)
         rank = effective_rank_history(sub, own_rank, first, month, last, policy)
         names, levels, counts = ward_tallies(
             rank, {k: v[:, lead:] for k, v in own.items()}, sent[:, lead:], sub)
@@ -117,7 +118,7 @@ def tallies(engine: Engine, areas: pd.DataFrame, start: dt.date, end: dt.date,
     with engine.connect() as c:
         first = packs.month_of(months[0] - dt.timedelta(days=policy.carry_forward_days))
         listed = set(wards)
-        records = [r for r in packs.grid_records(c, first, months[-1], where)
+        records = [r for r in pack_reads.grid_records(c, first, months[-1], where)
                    if r.ward_code in listed]
         kept = c.execute(kept_q).all()
     keys = _keys(wards, months, areas, records, policy)

@@ -1,0 +1,1 @@
+"""Tests of data/store: store, packs and caches, accounts, audit, backup, locks."""

@@ -23,16 +23,6 @@ def areas(store):
     return store
 
 
-@pytest.fixture
-def cli_store(sqlite_url):
-    from data.store.database import Store
-
-    s = Store(sqlite_url)
-    load_small_areas(s)
-    s.dispose()
-    return sqlite_url
-
-
 def test_roles_and_what_they_may_do():
     viewer = accounts.User("v", "viewer", frozenset())
     reporter = accounts.User("r", "reporter", frozenset({"90001"}))
@@ -134,53 +124,53 @@ def _setup_accounts(url, mp):
                 "--password-stdin", stdin=PW + "\n", monkeypatch=mp, as_user="boss") == 0
 
 
-def test_local_mode_needs_no_login_and_first_account_must_be_admin(cli_store, tmp_path,
+def test_local_mode_needs_no_login_and_first_account_must_be_admin(small_areas_url, tmp_path,
                                                                    monkeypatch):
     f = tmp_path / "a.csv"
     f.write_bytes(zone_csv([row()]))
-    assert _cli(cli_store, "ingest", str(f), monkeypatch=monkeypatch) == 0
-    assert _cli(cli_store, "user", "add", "lan", "--role", "reporter", "--wards", "90001",
+    assert _cli(small_areas_url, "ingest", str(f), monkeypatch=monkeypatch) == 0
+    assert _cli(small_areas_url, "user", "add", "lan", "--role", "reporter", "--wards", "90001",
                 "--password-stdin", stdin=PW + "\n", monkeypatch=monkeypatch) == 2
 
 
-def test_reporter_for_ward_a_cannot_store_anything_for_ward_b(cli_store, tmp_path,
+def test_reporter_for_ward_a_cannot_store_anything_for_ward_b(small_areas_url, tmp_path,
                                                               monkeypatch, capsys):
-    _setup_accounts(cli_store, monkeypatch)
+    _setup_accounts(small_areas_url, monkeypatch)
     other = tmp_path / "b.csv"
     other.write_bytes(zone_csv([row(ward="90002", block="")]))
     mixed = tmp_path / "ab.csv"
     mixed.write_bytes(zone_csv([row(), row(ward="90002", block="", date="18/09/2021")]))
-    before = _counts(cli_store)
+    before = _counts(small_areas_url)
     capsys.readouterr()
     for f in (other, mixed):
-        assert _cli(cli_store, "ingest", str(f), monkeypatch=monkeypatch, as_user="lan") == 1
+        assert _cli(small_areas_url, "ingest", str(f), monkeypatch=monkeypatch, as_user="lan") == 1
     assert "90002" in capsys.readouterr().out
-    assert _counts(cli_store) == before
+    assert _counts(small_areas_url) == before
     # Nor by claiming another name, a wrong password, or no login at all.
-    assert _cli(cli_store, "ingest", str(other), monkeypatch=monkeypatch) == 2
+    assert _cli(small_areas_url, "ingest", str(other), monkeypatch=monkeypatch) == 2
     wrong = "guess"  # a wrong password on purpose
-    assert _cli(cli_store, "ingest", str(other), password=wrong, monkeypatch=monkeypatch,
+    assert _cli(small_areas_url, "ingest", str(other), password=wrong, monkeypatch=monkeypatch,
                 as_user="boss") == 2
-    assert _counts(cli_store) == before
+    assert _counts(small_areas_url) == before
     own = tmp_path / "a.csv"
     own.write_bytes(zone_csv([row()]))
-    assert _cli(cli_store, "ingest", str(own), monkeypatch=monkeypatch, as_user="lan") == 0
+    assert _cli(small_areas_url, "ingest", str(own), monkeypatch=monkeypatch, as_user="lan") == 0
 
 
-def test_roles_gate_commands(cli_store, monkeypatch):
-    _setup_accounts(cli_store, monkeypatch)
-    assert _cli(cli_store, "user", "list", monkeypatch=monkeypatch, as_user="lan") == 2
-    assert _cli(cli_store, "audit", monkeypatch=monkeypatch, as_user="lan") == 2
-    assert _cli(cli_store, "user", "disable", "lan", monkeypatch=monkeypatch,
+def test_roles_gate_commands(small_areas_url, monkeypatch):
+    _setup_accounts(small_areas_url, monkeypatch)
+    assert _cli(small_areas_url, "user", "list", monkeypatch=monkeypatch, as_user="lan") == 2
+    assert _cli(small_areas_url, "audit", monkeypatch=monkeypatch, as_user="lan") == 2
+    assert _cli(small_areas_url, "user", "disable", "lan", monkeypatch=monkeypatch,
                 as_user="boss") == 0
-    assert _cli(cli_store, "trends", "--from", "2021-09-01", "--to", "2021-09-02",
+    assert _cli(small_areas_url, "trends", "--from", "2021-09-01", "--to", "2021-09-02",
                 monkeypatch=monkeypatch, as_user="lan") == 2  # disabled
 
 
-def test_audit_export_by_admin(cli_store, tmp_path, monkeypatch):
-    _setup_accounts(cli_store, monkeypatch)
+def test_audit_export_by_admin(small_areas_url, tmp_path, monkeypatch):
+    _setup_accounts(small_areas_url, monkeypatch)
     out = tmp_path / "audit.json"
-    assert _cli(cli_store, "audit", "--format", "json", "-o", str(out),
+    assert _cli(small_areas_url, "audit", "--format", "json", "-o", str(out),
                 monkeypatch=monkeypatch, as_user="boss") == 0
     actions = [e["action"] for e in json.loads(out.read_text(encoding="utf-8"))]
     assert actions == ["user.add", "user.add"]

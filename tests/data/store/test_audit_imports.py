@@ -19,7 +19,7 @@ from data.ingest.boundaries import import_boundaries
 from data.store import accounts, audit
 from data.store.database import Store
 from geo.boundaries.read import BoundaryError
-from tests.geo.test_boundaries_checks import block_strips
+from tests.support.boundary_files import block_strips
 
 PW = "correct horse battery"
 WARD_ONE = shapely.box(105.76, 20.96, 105.78, 20.98)

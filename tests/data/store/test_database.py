@@ -11,29 +11,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from data.config.settings import database_url
-from data.store.database import MIGRATIONS, Store, UploadMeta, at_head, head_revision
-from data.store.schema import REPORT_FIELDS, metadata
+from data.store.database import UploadMeta
+from data.store.engine import MIGRATIONS, at_head, head_revision
+from data.store.schema import metadata
+from tests.support.store_cases import load_units, rows
 
 D1, D2 = dt.date(2021, 9, 1), dt.date(2021, 9, 2)
-
-
-def load_units(store: Store) -> None:
-    store.upsert_units(
-        pd.DataFrame({"code": ["99"], "name": ["Tỉnh Thử"]}),
-        pd.DataFrame({"code": ["901"], "name": ["Quận Một"], "province_code": ["99"]}),
-        pd.DataFrame({"code": ["90001", "90002"], "name": ["Phường Văn Quán", "Phường Hai"],
-                      "district_code": ["901", "901"], "population": [3000, 2000]}),
-    )
-    store.upsert_blocks(pd.DataFrame({
-        "ward_code": ["90001", "90001"], "block_code": ["TDP01", "TDP02"],
-        "name": ["Tổ dân phố 1", "Tổ dân phố 2"], "population": [1000, 2000]}))
-
-
-def rows(*recs) -> pd.DataFrame:
-    df = pd.DataFrame(recs, columns=list(REPORT_FIELDS))
-    for col in ("new_cases", "tests_done"):
-        df[col] = df[col].astype("Int64")
-    return df
 
 
 def meta(sha: str, user: str = "an") -> UploadMeta:

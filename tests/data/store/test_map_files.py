@@ -17,8 +17,9 @@ from data.config.policy_files import load_policy
 from data.store import map_files
 from data.store.database import Store, UploadMeta
 from data.store.schema import derived_files
-from geo.webmap import payload
 from geo.webmap.geometry_file import geometry_file
+from geo.webmap.history import MapHistory
+from tests.oracles.map_rows import map_history
 from tests.support.browser import END, demo_store
 
 POLICY = load_policy()
@@ -42,15 +43,15 @@ def made(monkeypatch) -> list[str]:
     return calls
 
 
-def same_history(a: payload.MapHistory, b: payload.MapHistory) -> None:
+def same_history(a: MapHistory, b: MapHistory) -> None:
     assert a.first_day == b.first_day
     for f in dataclasses.fields(a)[1:]:
         assert np.array_equal(getattr(a, f.name), getattr(b, f.name)), f.name
 
 
-def reference(store: Store) -> payload.MapHistory:
+def reference(store: Store) -> MapHistory:
     first, last = store.date_range()
-    return payload.map_history(store.areas(), store.reports(), first, last, POLICY)
+    return map_history(store.areas(), store.reports(), first, last, POLICY)
 
 
 def test_a_second_start_reads_the_files_back(city, monkeypatch):

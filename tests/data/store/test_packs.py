@@ -2,7 +2,6 @@
 what reading zone_reports row by row gives, on SQLite and PostgreSQL; a rebuild and the
 migration from a store without packs give the same; the grids agree with the rows."""
 
-import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -13,36 +12,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from data.store import packs
-from data.store.database import MIGRATIONS, Store, UploadMeta
-from data.store.schema import REPORT_FIELDS, report_packs
-from tests.data.store.test_database import load_units
+from data.store.database import Store
+from data.store.engine import MIGRATIONS
+from data.store.schema import report_packs
+from tests.support.store_cases import AREAS, DAYS, load_units, send, upload
 from zones.areas import area_keys
 from zones.effective import rank_of_levels
-
-AREAS = [("90001", ""), ("90001", "TDP01"), ("90001", "TDP02"), ("90002", "")]
-LEVELS = ["xanh", "da_cam", "do", "phong_toa"]
-# Days across a month end and a year end, so rows land in several packs.
-DAYS = [dt.date(2021, 8, 30), dt.date(2021, 8, 31), dt.date(2021, 9, 1),
-        dt.date(2021, 12, 31), dt.date(2022, 1, 1)]
-
-row = st.tuples(st.sampled_from(AREAS), st.sampled_from(DAYS), st.sampled_from(LEVELS),
-                st.none() | st.integers(0, 2**31 - 1), st.none() | st.integers(0, 500),
-                st.none() | st.text(max_size=12))
-upload = st.lists(row, min_size=1, max_size=12, unique_by=lambda r: (r[0], r[1]))
-
-
-def frame(recs) -> pd.DataFrame:
-    df = pd.DataFrame([(w, b, d, lv, nc, td, note) for (w, b), d, lv, nc, td, note in recs],
-                      columns=list(REPORT_FIELDS))
-    for col in ("new_cases", "tests_done"):
-        df[col] = df[col].astype("Int64")
-    df["note"] = df["note"].astype(object).where(df["note"].notna(), None)
-    return df
-
-
-def send(store: Store, recs, k: int) -> None:
-    store.record_upload(UploadMeta(user_name="an", file_name=f"{k}.csv", sha256=f"{k:064d}",
-                                   size_bytes=1), frame(recs), {})
 
 
 def same(a: pd.DataFrame, b: pd.DataFrame) -> None:
@@ -142,6 +117,6 @@ def test_cli_repack_rebuilds_and_checks(sqlite_url, capsys):
     with store.engine.begin() as c:  # packs lost: the reads come back empty until repack
         c.execute(report_packs.delete())
     assert store.reports().empty
-    assert cli.main(["--db", sqlite_url, "repack"]) == 0
+    assert cli.main(["--db", sqlite_url, "--lang", "en", "repack"]) == 0
     assert "2 reports packed; read back the same" in capsys.readouterr().out
     same(store.reports(), store.reports_by_row())

@@ -18,10 +18,9 @@ from data.services.figures import trends_between
 from data.store import trend_packs
 from data.store.database import Store
 from data.store.schema import trend_packs as table
-from tests.data.store.test_database import load_units
-from tests.data.store.test_packs import AREAS, DAYS, send, upload
+from tests.oracles.trends_rows import trend_chunk
+from tests.support.store_cases import AREAS, DAYS, load_units, send, upload
 from zones.effective import effective_history
-from zones.trends import trend_chunk
 
 POLICY = load_policy()
 

@@ -35,6 +35,7 @@ def _report_columns() -> list[sa.Column]:
 
 
 def upgrade() -> None:
+    # One migration is one unit: the initial schema, table by table, as Alembic writes it.
     op.create_table(
         "provinces",
         sa.Column("code", sa.String(8), primary_key=True),

@@ -1,5 +1,5 @@
 """Each report pack's hash kept beside it (report_packs.digest), so that a reader can tell
-whether its figures are current without reading the packs (data.store.packs.report_digest).
+whether its figures are current without reading the packs (data.store.pack_reads.report_digest).
 
 Revision ID: 0007
 Revises: 0006
@@ -16,7 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("report_packs", sa.Column("digest", sa.String(32)))
-    from data.store.packs import pack_digest
+    from data.store.pack_digests import pack_digest
 
     conn = op.get_bind()
     packs = sa.table("report_packs", sa.column("ward_code"), sa.column("month"),
