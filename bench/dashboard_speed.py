@@ -17,19 +17,16 @@ are slow.
 from __future__ import annotations
 
 import contextlib
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, Figure, city_store, main, note
+from common import Figure, city_store, main, note
 from sqlalchemy import delete
 
 from data.store.schema import derived_files
-from tests.support.browser import free_port, launch_chromium, wait_healthy
+from tests.support.browser import launch_chromium, streamlit_process
 
 PAGES = ("trends", "targets", "schedule")
 TIMEOUT_S = 300  # first page loads at city scale take tens of seconds: report, never cap
@@ -44,30 +41,11 @@ def planned(quick: bool) -> list[Figure]:
             *(Figure(f"page shown after the map: {p}", "s") for p in PAGES)]
 
 
-@contextlib.contextmanager
 def dashboard(db_url: str, cache: str, log: Path):
     """`streamlit run app.py` on a free port: (process, base URL, start time)."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "VUNGXANH_DB": db_url,
-           "VUNGXANH_CACHE": cache, "VUNGXANH_LOG_FILE": str(log.with_suffix(".errors.log"))}
-    env.pop("VUNGXANH_TILES", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-           "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    with log.open("wb") as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_healthy(base, proc, TIMEOUT_S)
-            yield proc, base, start
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    return streamlit_process(db_url, log, TIMEOUT_S,
+                             env={"VUNGXANH_CACHE": cache,
+                                  "VUNGXANH_LOG_FILE": str(log.with_suffix(".errors.log"))})
 
 
 def _family(pid: int) -> list[int]:

@@ -1,0 +1,1 @@
+"""All that reads, stores or writes data: config, store, ingest, exports, reports, services."""

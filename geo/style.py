@@ -1,7 +1,7 @@
-"""Words and styles the map and the tables share: escaping, the level summary, the level
-fills and their SVG patterns, and wards joined to their polygons and levels. No folium
-here, so the dashboard's pages need not import it (geo.htmlmap.folium_map builds the folium
-map for reports and the bench).
+"""What the maps and tables share: the level fills and their SVG patterns (the zone map
+and the folium map), the level count table (legend order, zeros included), HTML escaping,
+and wards joined to their polygons and levels (the folium map and the report map). No
+folium and no matplotlib here, so a page that needs only these waits for neither library.
 """
 
 from __future__ import annotations

@@ -1,2 +1,3 @@
-"""Streamlit page modules of the dashboard (the only package besides app.py that may
-import Streamlit; ui/strings_pending.py does not)."""
+"""The dashboard beneath app.py: its pages (ui/pages), its map component
+(ui/components) and the helpers the pages share; with app.py the only code that imports
+Streamlit."""

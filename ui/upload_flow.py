@@ -10,12 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from data.exports.levels import csv_bytes
-from data.ingest.zone_file import IngestReport, Problem, ingest_file, validate_bytes
+from data.ingest.zone_file import IngestReport, ingest_file, validate_bytes
 from data.services.changes import level_changes, levels_for
 from i18n import t as tr
 from i18n.formats import fmt_date
 from ui import auth_gate, common
 from zones.levels import label
+from zones.problems import Problem
 
 
 def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:
@@ -26,8 +27,7 @@ def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:
         tr("pages.col.row", lang): [whole if p.row is None else str(p.row) for p in problems],
         tr("pages.col.column", lang): [p.column or "" for p in problems],
         tr("pages.col.value", lang): [p.value for p in problems],
-        tr("pages.col.reason", lang): [p.reason_vi if lang == "vi" else p.reason
-                                       for p in problems],
+        tr("pages.col.reason", lang): [p.message(lang) for p in problems],
     })
 
 

@@ -1,0 +1,1 @@
+"""The domain as pure functions over tables: levels, policy, rounds, schedule, targets."""

@@ -1,0 +1,1 @@
+"""Configuration: settings table, clock, policy and targets files, access table."""

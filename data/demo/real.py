@@ -89,12 +89,18 @@ def generate_real_demo(wards: gpd.GeoDataFrame, *, source: str, blocks_per_ward:
     dates = [end - dt.timedelta(days=days - 1 - i) for i in range(days)]
     city.reports = reports_frame(history, city, dates, demo_history.note_texts(policy))
     city.source = f"demo:{source}"
-    city.settings = {"boundaries": source, "sha256": source_sha256,
-                     "blocks_per_ward": blocks_per_ward, "days": days,
-                     "end": end.isoformat(), "seed": seed,
-                     "population": "pop_2019" if pop is not None else "fallback"}
+    city.settings = _run_settings(source, source_sha256, blocks_per_ward, days, end, seed,
+                                  has_population=pop is not None)
     tick(total, total, "reports")
     return city
+
+
+def _run_settings(source: str, sha256: str | None, blocks_per_ward: int, days: int,
+                  end: dt.date, seed: int, *, has_population: bool) -> dict:
+    """The arguments that made the city, for the audit log (DemoCity.settings)."""
+    return {"boundaries": source, "sha256": sha256, "blocks_per_ward": blocks_per_ward,
+            "days": days, "end": end.isoformat(), "seed": seed,
+            "population": "pop_2019" if has_population else "fallback"}
 
 
 def _check_populations(wards: gpd.GeoDataFrame, pop: np.ndarray | None, per_ward: int) -> None:

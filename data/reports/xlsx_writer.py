@@ -16,7 +16,7 @@ from zones.levels import label
 from zones.policy import Policy
 from zones.report import ReportContent
 from zones.report_counts import format_ranges
-from zones.rounds import STATE_LABELS
+from zones.rounds import STATES
 
 _AREA = {"district_name": "xlsx.col.district", "ward_code": "xlsx.col.ward_code",
          "ward_name": "xlsx.col.ward", "block_code": "xlsx.col.block_code",
@@ -99,7 +99,7 @@ def report_sheets(content: ReportContent, lang: str, policy: Policy,
         return tr(f"report.xlsx.{key}", lang)
 
     rounds, counts = content.rounds, content.counts
-    state = {code: pair[0 if lang == "vi" else 1] for code, pair in STATE_LABELS.items()}
+    state = {code: tr(f"rounds.state.{code}", lang) for code in STATES}
     units = rounds.units.assign(state=rounds.units["state"].map(state))
     unit_cols = {"ward_code": "xlsx.col.ward_code", "ward_name": "xlsx.col.ward",
                  "block_code": "xlsx.col.block_code", "block_name": "xlsx.col.block",

@@ -1,0 +1,1 @@
+"""The static report map (matplotlib), readable in black and white."""

@@ -1,0 +1,1 @@
+"""Tests of data/, one folder per subpackage."""

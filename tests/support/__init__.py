@@ -1,0 +1,1 @@
+"""What tests share: paths, fixtures, AppTest and browser harnesses, sample files."""

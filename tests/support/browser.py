@@ -97,20 +97,23 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout: float) -> None:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_url: str, log: Path, timeout: float = 60):
-    """`streamlit run app.py` on a free localhost port with the store at `db_url`."""
+def streamlit_process(db_url: str, log: Path, timeout: float = 60, env: dict | None = None):
+    """`streamlit run app.py` on a free localhost port with the store at `db_url` and the
+    settings in `env` on top: (process, base URL, perf_counter at its start), once healthy.
+    The benchmarks start the dashboard with this too (bench/dashboard_speed.py)."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "VUNGXANH_DB": db_url}
+    env = {**os.environ, "DATABASE_URL": db_url, "VUNGXANH_DB": db_url, **(env or {})}
     env.pop("VUNGXANH_TILES", None)  # the offline check needs a map without tiles
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
            "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     with log.open("wb") as out:
+        start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             wait_healthy(base, proc, timeout)
-            yield base
+            yield proc, base, start
         finally:
             proc.terminate()
             try:
@@ -118,6 +121,13 @@ def streamlit_server(db_url: str, log: Path, timeout: float = 60):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@contextlib.contextmanager
+def streamlit_server(db_url: str, log: Path, timeout: float = 60):
+    """The dashboard's base URL, served as streamlit_process serves it."""
+    with streamlit_process(db_url, log, timeout) as (_proc, base, _start):
+        yield base
 
 
 def launch_chromium(playwright):

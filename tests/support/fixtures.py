@@ -62,6 +62,26 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'store.db'}"
 
 
+@pytest.fixture
+def small_areas_url(sqlite_url) -> str:
+    """A SQLite store holding the small hand-built areas (tests.support.ingest_files)."""
+    from data.store.database import Store
+    from tests.support.ingest_files import load_small_areas
+
+    store = Store(sqlite_url)
+    load_small_areas(store)
+    store.dispose()
+    return sqlite_url
+
+
+@pytest.fixture(scope="module")
+def hadong_wards(shared_data):
+    """The 17 Hà Đông wards of ../shared/data (tests.support.boundary_files.hadong)."""
+    from tests.support.boundary_files import hadong
+
+    return hadong(shared_data)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request) -> str:
     """Run a test once on SQLite and once on PostgreSQL."""

@@ -12,16 +12,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.ingest.validate import Problem
-from data.services.changes import level_changes
 from data.store.database import Store, UploadMeta
 from tests.support.apptest import TIMEOUT, count_rows, goto
 from tests.support.browser import END, ROOT, XSS_NOTE
-from ui.pages.history import uploads_frame
 from ui.pages.report_form import default_date, form_csv, prefill
 from ui.pages.targets import fmt_value, map_link
 from ui.pages.trends import STACK
-from ui.upload_flow import problems_frame
 from zones.levels import LEVELS
 
 PAGES = ("table", "trends", "targets", "upload", "report", "history", "periodic", "schedule")
@@ -268,38 +264,3 @@ def test_trends_charts_follow_the_widgets(monkeypatch, demo):
     assert "Tổ dân phố" in at.subheader[0].value
     at.sidebar.radio(key="lang").set_value("en").run()
     assert _charts(at)[0]["layer"][0]["encoding"]["color"]["scale"]["domain"][0] == "Green"
-
-
-# ---- pure helpers ---------------------------------------------------------------------
-
-
-def test_level_changes_compare_effective_levels():
-    key = {"date": [END, END], "ward_code": ["90001", "90001"], "block_code": ["", "A"]}
-    before = pd.DataFrame(key | {"level": ["xanh", "do"]})
-    after = pd.DataFrame(key | {"level": ["do", "do"]})
-    changes = level_changes(before, after)
-    assert changes[["block_code", "before", "after"]].to_dict("records") == [
-        {"block_code": "", "before": "xanh", "after": "do"}]
-
-
-def test_uploads_frame_search_and_time_zone():
-    uploads = pd.DataFrame({
-        "id": [1, 2], "user_name": ["Anh Đức", "demo"], "file_name": ["a.csv", "demo-city"],
-        "uploaded_at": pd.to_datetime(["2021-09-30 17:30", "2021-09-30 01:00"]),
-        "channel": ["file", "demo"], "rows": [3, 9], "outcome": ["accepted", "repeat"],
-        "changed": [3, 0], "sha256": ["a" * 64, "b" * 64]})
-    vi = uploads_frame(uploads, "vi")
-    assert vi["Thời điểm"].tolist() == ["30/09/2021 08:00", "01/10/2021 00:30"]  # UTC+7
-    assert vi["Kết quả"].tolist() == ["Gửi lặp lại", "Đã lưu"]
-    assert uploads_frame(uploads, "en", "duc")["Sent by"].tolist() == ["Anh Đức"]
-
-
-def test_problems_frame_in_both_languages():
-    problems = [Problem(None, None, "", "not a table", "không phải bảng"),
-                Problem(4, "level", "vàng", "unknown level", "cấp độ không hợp lệ")]
-    vi = problems_frame(problems, "vi")
-    assert vi.to_dict("list") == {"Dòng": ["(cả tệp)", "4"], "Cột": ["", "level"],
-                                  "Giá trị": ["", "vàng"],
-                                  "Lý do": ["không phải bảng", "cấp độ không hợp lệ"]}
-    assert problems_frame(problems, "en")["Reason"].tolist() == ["not a table",
-                                                                 "unknown level"]

@@ -2,19 +2,22 @@
 ward (and per block of a district) of the store with no request leaving localhost, a
 tooltip shows a stored note as text, the date slider and the play button recolour the map
 without reloading it or moving the view, the URL follows (and a link opens the same view),
-the map works on a 360 px phone, and the table view is a real table. Each step leaves a
-screenshot in test-artifacts/ for a human to look at."""
+the map works on a 360 px phone, the day's map downloads as an HTML file that draws with
+nothing to fetch, and the table view is a real table. Each step leaves a screenshot in
+test-artifacts/ for a human to look at."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
 
 from data.store.database import UploadMeta
+from geo.webmap.history import CELL_LAYOUT
 from tests.support.browser import (
     ARTIFACTS,
     END,
@@ -154,6 +157,7 @@ def test_map_draws_recolours_and_keeps_the_view(chromium, dashboard):
     assert blocks in (0, len(drawn["block"]))  # blocks only when zoomed in far enough
     expect(frame.locator(".vx-legend")).to_contain_text("Phong tỏa")
     assert "url(#vx-pattern-phong_toa)" in "".join(_styles(frame))  # 90001 is hatched
+    assert frame.evaluate("window.VX.LAYOUT") == CELL_LAYOUT  # the cell's bits, from Python
     _shot(page, "map-1-city.png")
 
     # Hover ward 90001 (or its block TDP01 when blocks are drawn): the note reads as text.
@@ -218,6 +222,35 @@ def test_map_on_a_360px_phone(chromium, dashboard):
     expect(frame.locator("#vx-date")).to_have_text(f"{END - dt.timedelta(days=1):%d/%m/%Y}")
     _shot(page, "map-6-phone.png")
     page.close()
+
+
+def test_the_day_map_downloads_and_draws_offline(chromium, dashboard):
+    """The map page's HTML file of the day arrives; opened with every request refused, it
+    still draws every ward with its legend, and its tooltip shows the note as text."""
+    from playwright.sync_api import expect
+
+    base, _areas, drawn = dashboard
+    page, _frame, _requests, _dialogs = _open(chromium, base)
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.get_by_role("button", name="Tải bản đồ ngày này (HTML)").click()
+    assert download.value.suggested_filename == f"ban-do-cap-do_{END}.html"
+    html = Path(download.value.path()).read_text(encoding="utf-8")
+    page.close()
+    offline = chromium.new_page(viewport={"width": 1200, "height": 800})
+    requests, dialogs = [], []
+    offline.route("**/*", lambda route: route.abort())
+    offline.on("request", lambda r: requests.append(r.url))
+    offline.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    offline.set_content(html, timeout=TIMEOUT_MS)
+    expect(offline.locator(".leaflet-overlay-pane path")).to_have_count(len(drawn["ward"]))
+    expect(offline.locator(".vx-legend")).to_contain_text("30/09/2021")
+    expect(offline.locator(".vx-legend")).to_contain_text("vn-2021-09-default")
+    offline.locator(".leaflet-overlay-pane path").first.hover()  # ward 90001
+    expect(offline.locator(".vx-tip")).to_contain_text(XSS_NOTE)
+    assert offline.locator(".vx-tip img").count() == 0 and dialogs == []
+    assert _outside(requests) == [], "the file reached for something outside itself"
+    _shot(offline, "map-7-offline-file.png")
+    offline.close()
 
 
 def test_table_view_is_a_real_table(chromium, dashboard):

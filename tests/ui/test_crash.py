@@ -21,13 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 # The child stores the rows, says so, then waits inside the open transaction to be killed.
 CHILD = """
 import pathlib, sys, time
-import data.store.database as st
-insert = st._driver_insert
+import data.store.uploads as st
+insert = st.driver_insert
 def insert_then_hang(*args, **kw):
     insert(*args, **kw)
     pathlib.Path(sys.argv[2]).write_text("rows written, not committed")
     time.sleep(300)
-st._driver_insert = insert_then_hang
+st.driver_insert = insert_then_hang
 from cli import main
 sys.exit(main(["--db", sys.argv[1], "ingest", sys.argv[3]]))
 """

@@ -92,14 +92,20 @@ def _shot(page, name: str, whole: bool = True) -> None:
     page.set_viewport_size(size)
 
 
+def _desktop_page(chromium, address: str):
+    """A new 1280 × 900 page at `address`, waiting up to TIMEOUT_MS for each step."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(address)
+    return page
+
+
 def test_upload_good_then_bad_then_english(chromium, dashboard):
     from playwright.sync_api import expect
 
     base, url = dashboard
     before = len(_uploads(url))
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(f"{base}/upload")
+    page = _desktop_page(chromium, f"{base}/upload")
     expect(page.get_by_role("heading", name="Tải tệp báo cáo")).to_be_visible()
     _upload(page, "to-dan-pho.csv", _good_file(url))
     expect(page.get_by_text("Tệp hợp lệ: 5 dòng")).to_be_visible()

@@ -1,0 +1,1 @@
+"""Tests of zones/: the domain rules, as boundary tables and property tests."""

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.style import esc
-from geo.webmap.payload import day_frame
+from geo.webmap.history import day_frame
 from i18n import t as tr
 from i18n.formats import fmt_date, fmt_int
 from ui import state

@@ -17,7 +17,7 @@ from i18n.formats import fmt_date
 from ui import common
 from ui.upload_flow import block_names
 from zones.levels import label
-from zones.targets import TargetsError
+from zones.target_file import TargetsError
 
 STATUS_COLOURS = {"met": "green", "on_track": "blue", "at_risk": "orange", "missed": "red"}
 COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
@@ -147,8 +147,9 @@ def render(store, lang: str) -> None:
     try:
         load_targets()  # a bad targets file is named here, problem by problem
     except (OSError, TargetsError) as exc:
-        st.error(tr("pages.targets.invalid", lang, problems="; ".join(
-            getattr(exc, "problems", [str(exc)]))))
+        problems = ([p.located(lang) for p in exc.problems] if isinstance(exc, TargetsError)
+                    else [str(exc)])
+        st.error(tr("pages.targets.invalid", lang, problems="; ".join(problems)))
         return
     url, version = store.url, common.data_version(store)
     with st.spinner(tr("pages.computing", lang)):

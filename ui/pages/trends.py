@@ -18,7 +18,7 @@ from i18n import t as tr
 from i18n.formats import fmt_date
 from ui import auth_gate, common
 from zones.levels import LEVELS, RANKED, label
-from zones.targets import TargetsError
+from zones.target_file import TargetsError
 from zones.trends import Trends, trends_table
 
 DEFAULT_DAYS = 60

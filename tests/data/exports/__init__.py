@@ -1,0 +1,1 @@
+"""Tests of data/exports: levels, schedule and map files, safe output."""

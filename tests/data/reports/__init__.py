@@ -1,0 +1,1 @@
+"""Tests of data/reports: report content and the written documents."""
