@@ -49,11 +49,13 @@ _STYLE = """<style>
 def table_rows(data, f: state.Filters, kind: str, lang: str) -> pd.DataFrame:
     """The day's rows under the filters, with the columns the table shows and sorts by."""
     frame = day_frame(data.history, data.areas, f.date, data.notes)
+    # Masks are combined into new arrays, never in place: in_scope's mask for a district
+    # is a read-only view of pandas data (copy-on-write), and MapData is shared.
     keep = in_scope(data, f)
     if f.search or f.area:
-        keep &= np.isin(np.arange(len(frame)), found(data, f))
+        keep = keep & np.isin(np.arange(len(frame)), found(data, f))
     if kind != "all":
-        keep &= (frame["area_type"] == kind).to_numpy()
+        keep = keep & (frame["area_type"] == kind).to_numpy()
     frame = frame[keep].copy()
     is_block = frame["area_type"] == "block"
     frame["name"] = frame["block_name"].where(is_block, frame["ward_name"])
