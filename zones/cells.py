@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -43,6 +44,24 @@ def match_header(names: list, lookup: dict[str, str]) -> dict[str, list[int]]:
         if canon is not None:
             found.setdefault(canon, []).append(i)
     return found
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The header of one kind of table: every accepted spelling (`alias_lookup`) and the
+    canonical columns it must name. A workbook's sheet is that table when its header names
+    them all (`data.ingest.decode` reads that sheet)."""
+
+    lookup: dict[str, str]
+    required: tuple[str, ...]
+
+    def named(self, names: list) -> int:
+        """How many distinct columns of this table the header `names` names."""
+        return len(match_header(names, self.lookup))
+
+    def named_by(self, names: list) -> bool:
+        """Whether the header `names` names every required column."""
+        return set(self.required) <= set(match_header(names, self.lookup))
 
 
 def is_blank(value) -> bool:

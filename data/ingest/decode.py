@@ -2,7 +2,8 @@
 number a spreadsheet shows for it. What the cells mean (and trimming them) is
 `data.ingest.validate`'s job.
 
-The type is decided by content, never by the file's name (SPEC "Edge cases, decided").
+The type is decided by content, never by the file's name (SPEC "Edge cases, decided"); of
+a workbook, the sheet holding the table is read, whichever tab was open (`data.ingest.sheets`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from dataclasses import dataclass, field
 
 import openpyxl
 
+from data.ingest.sheets import choose_sheet
+from zones.cells import Columns
+from zones.problems import Problem
+
 DELIMITERS = (",", ";", "\t")
 # A workbook's parts, unpacked: 200,000 rows of a zone sheet take about 60 MB (sheet and
 # shared strings), and a "zip bomb" that inflates to gigabytes is refused before openpyxl
@@ -32,6 +37,11 @@ _ZIP = b"PK\x03\x04"
 _LINE = re.compile(r"[^\r\n]*")
 # Control characters a real text table does not contain (tab, CR and LF are fine).
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def problem(row: int | None, column: str | None, value: str, key: str, **params) -> Problem:
+    """A Problem whose message is the catalogue's ingest.<key>."""
+    return Problem(row, column, value, f"ingest.{key}", params)
 
 
 class NotATable(ValueError):
@@ -75,21 +85,25 @@ class RawTable:
     source: str  # how it was read, e.g. "xlsx" or "csv utf-8 ';'"
     bad_rows: list[int] = field(default_factory=list)  # rows the CSV parser could not read
     truncated: bool = False  # more than max_rows data rows: reading stopped
+    sheet: str = ""  # the workbook sheet read ("" for CSV)
+    warnings: list[Problem] = field(default_factory=list)  # about the file: sheets not read
 
 
-def decode_table(raw: bytes, max_rows: int, deadline: Deadline | None = None) -> RawTable:
+def decode_table(raw: bytes, max_rows: int, deadline: Deadline | None = None, *,
+                 columns: Columns | None = None) -> RawTable:
     """Read CSV (any supported encoding and separator) or XLSX bytes into a RawTable.
 
     Raises NotATable for an empty file or anything that is not a table. Stops after
     max_rows + 1 data rows (and sets `truncated`) so a huge file costs bounded work, and
-    raises TooSlow once `deadline` has passed.
+    raises TooSlow once `deadline` has passed. `columns`: the header the table has, which
+    picks a workbook's sheet (None: the sheet with data; two such sheets are refused).
     """
     if not raw.strip():
         raise NotATable("not_a_table_empty")
     if raw.startswith(_OLE2):
         raise NotATable("not_a_table_xls")
     if raw.startswith(_ZIP):
-        return _table(_xlsx_records(raw), "xlsx", max_rows, deadline)
+        return _xlsx_table(raw, max_rows, deadline, columns)
     text, encoding = decode_text(raw)
     delimiter = sniff_delimiter(text)
     source = f"csv {encoding} {delimiter!r}"
@@ -171,8 +185,34 @@ def _csv_records(text: str, delimiter: str):
         yield number, record
 
 
-def _xlsx_records(raw: bytes):
-    """Yield (row number, cells) of the workbook's active sheet (or its first worksheet)."""
+def _xlsx_table(raw: bytes, max_rows: int, deadline: Deadline | None,
+                columns: Columns | None) -> RawTable:
+    """The table on the sheet that holds it, with a warning naming every other sheet that
+    has data; refused when several sheets look like the table."""
+    book = _open_workbook(raw)
+    try:
+        choice = choose_sheet(book, columns, deadline.check if deadline else lambda: None)
+        if choice is None:
+            raise NotATable("not_a_table_xlsx", detail="no worksheet")
+        if choice.several:
+            raise NotATable("xlsx_several_tables", count=len(choice.several),
+                            sheets=", ".join(f"“{name}”" for name in choice.several))
+        table = _table(_sheet_records(choice.sheet), "xlsx", max_rows, deadline)
+    except NotATable:
+        raise
+    except Exception as exc:  # a corrupt sheet surfaces while streaming its rows
+        raise NotATable("not_a_table_xlsx", detail=type(exc).__name__) from None
+    finally:
+        book.close()
+    table.sheet = choice.sheet.title
+    table.warnings = [problem(None, None, name, "xlsx_sheet_skipped", sheet=name,
+                              read=table.sheet) for name in choice.skipped]
+    return table
+
+
+def _open_workbook(raw: bytes):
+    """The workbook, read-only; NotATable for a ZIP that is no workbook, a zip bomb or
+    anything the parser fails on."""
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             members = archive.infolist()
@@ -184,25 +224,13 @@ def _xlsx_records(raw: bytes):
     if unpacked > MAX_UNPACKED_BYTES:
         raise NotATable("xlsx_too_large", size=unpacked, limit=MAX_UNPACKED_BYTES)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # any failure of the parser on untrusted bytes: not a table
         raise NotATable("not_a_table_xlsx", detail=type(exc).__name__) from None
-    try:
-        yield from _sheet_records(book)
-    except NotATable:
-        raise
-    except Exception as exc:  # a corrupt sheet surfaces while streaming its rows
-        raise NotATable("not_a_table_xlsx", detail=type(exc).__name__) from None
-    finally:
-        book.close()
 
 
-def _sheet_records(book):
-    sheet = book.active
-    if not hasattr(sheet, "iter_rows"):  # the active sheet is a chart sheet
-        sheet = next(iter(book.worksheets), None)
-    if sheet is None:
-        raise NotATable("not_a_table_xlsx", detail="no worksheet")
+def _sheet_records(sheet):
+    """Yield (row number, cells) of one worksheet."""
     sheet.reset_dimensions()  # writers often record a wrong used range; read every row
     # iter_rows fills gaps with empty rows, so enumerate gives the sheet's row numbers.
     for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):

@@ -16,9 +16,9 @@ from operator import itemgetter
 import numpy as np
 import pandas as pd
 
-from data.ingest.decode import Deadline, RawTable
+from data.ingest.decode import Deadline, RawTable, problem
 from data.store.schema import REPORT_FIELDS, WARD_ROW
-from zones.cells import alias_lookup, header_key, parse_count
+from zones.cells import Columns, alias_lookup, header_key, parse_count
 from zones.codes import pad_code
 from zones.levels import LevelError, parse_level
 from zones.problems import Problem, Term
@@ -42,11 +42,7 @@ EARLIEST_YEAR = 2000  # a year before this is a typo (0021, 1921), not a Covid r
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DAY_FIRST = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _FIELD_BY_KEY = alias_lookup(ALIASES)
-
-
-def problem(row: int | None, column: str | None, value: str, key: str, **params) -> Problem:
-    """A Problem whose message is the catalogue's ingest.<key>."""
-    return Problem(row, column, value, f"ingest.{key}", params)
+ZONE_COLUMNS = Columns(_FIELD_BY_KEY, REQUIRED)  # picks a workbook's sheet of zone data
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data.ingest.decode import Deadline, NotATable, decode_table
-from data.ingest.validate import problem, validate_table
+from data.ingest.validate import ZONE_COLUMNS, problem, validate_table
 from data.store.database import Store, UploadMeta, UploadOutcome
 from i18n import t
 from zones.policy import Policy
@@ -115,7 +115,8 @@ def validate_bytes(raw: bytes, file_name: str, known_areas: dict[str, set[str]],
         return file_error_report(file_name, "too_large", size_bytes=size, sha256=sha256,
                                  size=size, limit=policy.max_upload_bytes)
     try:
-        table = decode_table(raw, max_rows=policy.max_upload_rows, deadline=deadline)
+        table = decode_table(raw, max_rows=policy.max_upload_rows, deadline=deadline,
+                             columns=ZONE_COLUMNS)
         if table.truncated:
             return file_error_report(file_name, "too_many_rows", size_bytes=size,
                                      sha256=sha256, limit=policy.max_upload_rows)
@@ -124,8 +125,9 @@ def validate_bytes(raw: bytes, file_name: str, known_areas: dict[str, set[str]],
     except NotATable as exc:  # TooSlow too: a file-level refusal like the others
         return file_error_report(file_name, exc.key, size_bytes=size, sha256=sha256,
                                  **exc.params)
-    return IngestReport(file_name, sha256, size, outcome.rows, outcome.warnings,
-                        outcome.errors)
+    # The sheets a workbook's table was not read from come first: they concern the file.
+    return IngestReport(file_name, sha256, size, outcome.rows,
+                        table.warnings + outcome.warnings, outcome.errors)
 
 
 def ingest_file(store: Store, path_or_bytes: str | os.PathLike | bytes, file_name: str, *,

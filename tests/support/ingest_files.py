@@ -130,7 +130,23 @@ def zone_xlsx(rows, header=CANONICAL, *, sheet: str = "BaoCao", date_cells: bool
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = sheet
-    for i, values in enumerate([header, *rows]):
+    _write_rows(ws, [header, *rows], date_cells=date_cells, start_row=start_row)
+    return _saved(book)
+
+
+def workbook_xlsx(sheets: dict[str, list[list]], active: int = 0) -> bytes:
+    """A workbook with one sheet per entry (name → rows, header included; [] is an empty
+    sheet), in order, the sheet at position `active` being the one open when saved."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        _write_rows(book.create_sheet(name), rows)
+    book.active = active
+    return _saved(book)
+
+
+def _write_rows(ws, rows, *, date_cells: bool = True, start_row: int = 1) -> None:
+    for i, values in enumerate(rows):
         for j, value in enumerate(values):
             if value is None or value == "":
                 continue
@@ -142,6 +158,9 @@ def zone_xlsx(rows, header=CANONICAL, *, sheet: str = "BaoCao", date_cells: bool
                 cell.value = value.isoformat() if isinstance(value, dt.date) else value
                 if isinstance(value, str):
                     cell.data_type = "s"
+
+
+def _saved(book) -> bytes:
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
