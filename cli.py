@@ -74,15 +74,20 @@ def _language(argv: list[str]) -> str:
 
 
 def _open_store(args):
-    """The store, or None after telling the user how to fix the URL (masked: it may hold
-    a password)."""
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+    """The store (opened the command's way, if it has one: `restore`), or None after
+    telling the user how to fix the URL (masked: it may hold a password) or why the store
+    cannot be used (a newer version made it)."""
+    from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 
     from data.store.database import Store
+    from zones.problems import Unsaid, said
 
     try:
-        return Store(args.db)
-    except (ArgumentError, OperationalError, NoSuchModuleError) as exc:
+        return getattr(args, "open_store", Store)(args.db)
+    except Unsaid as exc:
+        say("cli.error", args.lang, err=True, error=said(exc, args.lang))
+        return None
+    except (ArgumentError, DatabaseError, NoSuchModuleError) as exc:
         detail = str(exc).splitlines()[0] if isinstance(exc, ArgumentError) else ""
         say("cli.db.unopenable", args.lang, err=True, url=safe_url(args.db, args.lang),
             kind=exc.__class__.__name__, detail=f": {detail}" if detail else "")

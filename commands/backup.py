@@ -13,7 +13,14 @@ def register(sub) -> None:
     s.set_defaults(handler=run_backup)
     s = sub.add_parser("restore", help="replace the SQLite store with a backup")
     s.add_argument("backup_file", metavar="FILE")
-    s.set_defaults(handler=run_restore)
+    # A store a newer version made is refused when opened, except for a restore over it.
+    s.set_defaults(handler=run_restore, open_store=open_for_restore)
+
+
+def open_for_restore(url: str | None):
+    from data.store.backup import open_for_restore as open_store
+
+    return open_store(url)
 
 
 def run_backup(args, store, policy) -> int:

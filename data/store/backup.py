@@ -1,5 +1,6 @@
 """Online backup and restore of the embedded SQLite store with sqlite3's backup API: a
-consistent copy while the dashboard keeps reading and uploads keep queueing.
+consistent copy while the dashboard keeps reading and uploads keep queueing. A restore
+checks and upgrades a private copy of the backup before the store is touched.
 
 PostgreSQL deployments use pg_dump / pg_restore instead (README "Deployment and security").
 """
@@ -8,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from data.store import audit
-from data.store.engine import migrate
+from data.store.engine import NewerSchema, check_known, make_engine, migrate
 from zones.problems import Term, Unsaid
 
 
@@ -60,45 +64,114 @@ def backup(store, dest: str | os.PathLike, *, actor: str) -> Path:
     return dest
 
 
-def check_backup(path: Path) -> None:
-    """Refuse a file that is not an intact vungxanh store before anything is replaced."""
-    if not path.is_file():
-        raise BackupError("request.backup.no_file", path=path)
+def _private_copy(src: Path, dest: Path) -> None:
+    """Copy the backup `src` (with its -wal, if a copy of a live store brought one) to
+    `dest`, where it is checked and upgraded: nothing is opened, written or left beside
+    `src`."""
+    if not src.is_file():
+        raise BackupError("request.backup.no_file", path=src)
+    shutil.copyfile(src, dest)
+    wal = src.with_name(f"{src.name}-wal")
+    if wal.is_file():
+        shutil.copyfile(wal, dest.with_name(f"{dest.name}-wal"))
+
+
+def _schema(copy: Path, src: Path) -> tuple[str, bool, list[str]]:
+    """The copy's integrity check, whether it has a schema version, and its revisions."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(copy)
         try:
             ok = con.execute("PRAGMA integrity_check").fetchone()[0]
-            has_schema = con.execute("SELECT count(*) FROM sqlite_master WHERE type='table' "
-                                     "AND name='alembic_version'").fetchone()[0]
+            has_schema = bool(con.execute("SELECT count(*) FROM sqlite_master WHERE type="
+                                          "'table' AND name='alembic_version'").fetchone()[0])
+            if ok != "ok" or not has_schema:
+                return ok, has_schema, []
+            return ok, has_schema, [r for (r,) in con.execute(
+                "SELECT version_num FROM alembic_version")]
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError("request.backup.not_database", path=path, error=str(exc)) from None
+        raise BackupError("request.backup.not_database", path=src, error=str(exc)) from None
+
+
+def _check_copy(copy: Path, src: Path) -> None:
+    """Refuse a copy that is not an intact vungxanh store of a schema this code knows."""
+    ok, has_schema, found = _schema(copy, src)
     if ok != "ok" or not has_schema:
-        raise BackupError("request.backup.not_intact", path=path, integrity=ok, schema=Term(
+        raise BackupError("request.backup.not_intact", path=src, integrity=ok, schema=Term(
             "request.backup.yes" if has_schema else "request.backup.no"))
+    check_known(found, str(src), "request.backup.newer_backup", BackupError)
+
+
+def _upgrade_copy(copy: Path, src: Path) -> None:
+    """Migrate the copy to this version's schema (a backup of an older version)."""
+    engine = make_engine(f"sqlite:///{copy}")
+    try:
+        migrate(engine)
+    except DBAPIError as exc:
+        raise BackupError("request.backup.not_upgradable", path=src,
+                          error=str(exc.orig).splitlines()[0]) from None
+    finally:
+        engine.dispose()
+
+
+def prepare_backup(src: Path, workdir: Path) -> Path:
+    """A private copy of the backup `src` in `workdir`, checked whole (intact, a schema this
+    version knows) and upgraded to the current schema: what a restore puts in place.
+    BackupError for anything else; `src` itself is only read, and nothing is written
+    beside it."""
+    copy = workdir / "restore.db"
+    _private_copy(src, copy)
+    _check_copy(copy, src)
+    _upgrade_copy(copy, src)
+    return copy
+
+
+def _swap(live: Path, copy: Path, saved: Path) -> None:
+    """Save the live store as `saved`, then put `copy` in its place page by page under the
+    write lock (all or nothing: readers see the old content or the new)."""
+    cur = sqlite3.connect(live, timeout=30)
+    try:
+        _copy(cur, saved)
+        new = sqlite3.connect(copy)
+        try:
+            new.backup(cur)
+        finally:
+            new.close()
+    finally:
+        cur.close()
 
 
 def restore(store, src: str | os.PathLike, *, actor: str) -> Path:
     """Replace the store's content with the backup `src`; the current content is saved
-    first as `<store>.before-restore-<UTC time>` (returned). The backup is then migrated
-    to the current schema and the restore is logged in the restored store."""
+    first as `<store>.before-restore-<UTC time>` (returned). The backup is checked and
+    upgraded to the current schema on a private copy before the store is touched, so a
+    refused backup leaves the store as it was, whatever the store's own schema; the
+    restore is logged in the restored store."""
     live, src = sqlite_path(store.url), Path(src).resolve()
-    check_backup(src)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    saved = live.with_name(f"{live.name}.before-restore-{stamp}")
-    store.dispose()  # no pooled connection of ours holds a stale view of the pages
-    cur = sqlite3.connect(live, timeout=30)
-    try:
-        _copy(cur, saved)
-        back = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-        try:
-            back.backup(cur)  # page by page under the write lock: all or nothing
-        finally:
-            back.close()
-    finally:
-        cur.close()
-    migrate(store.engine)
+    with tempfile.TemporaryDirectory(dir=live.parent, prefix=f".{live.name}.restore-") as tmp:
+        copy = prepare_backup(src, Path(tmp))
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        saved = live.with_name(f"{live.name}.before-restore-{stamp}")
+        store.dispose()  # no pooled connection of ours holds a stale view of the pages
+        _swap(live, copy, saved)
     with store.write() as c:
         audit.record(c, actor, "store.restore", str(src), saved_as=str(saved))
     return saved
+
+
+def open_for_restore(url: str | None):
+    """The store a restore replaces, opened whatever its schema: migrated when this version
+    knows it (its accounts are checked before the restore), left as it is when a newer
+    version made it (the restore replaces it whole, and needs nothing from it)."""
+    from data.store.database import Store
+
+    store = Store(url, migrate_schema=False)
+    try:
+        migrate(store.engine)
+    except NewerSchema:
+        pass
+    except Exception:
+        store.dispose()
+        raise
+    return store

@@ -45,7 +45,11 @@ class Store:
         self.url = database_url(url)
         self.engine = make_engine(self.url)
         if migrate_schema:
-            migrate(self.engine)
+            try:
+                migrate(self.engine)  # NewerSchema: a newer version made this store
+            except Exception:
+                self.engine.dispose()
+                raise
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -7,11 +7,11 @@ import re
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 
 from data.config.settings import database_url
+from zones.problems import Unsaid
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITER_OPTION = "vungxanh_writer"
@@ -65,39 +65,72 @@ def lock_for_write(c: Connection, keys: str | list[str], namespace: int) -> None
                   {"ns": namespace, "keys": keys})
 
 
+class NewerSchema(Unsaid):
+    """A store whose schema revision no migration of this code has: a newer vungxanh made
+    it. Refused when the store is opened, before anything reads or migrates it."""
+
+
 @cache
-def head_revision() -> str | None:
-    """The newest migration's revision, read from the files (no alembic import): the one
-    no other migration revises. None if the files do not form a single line."""
+def _revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """The migrations' revisions and those some migration revises, read from the files
+    (no alembic import)."""
     revisions, revised = set(), set()
     for f in (MIGRATIONS / "versions").glob("*.py"):
         text_ = f.read_text(encoding="utf-8")
         revisions.update(re.findall(r'^revision = "([^"]+)"', text_, re.M))
         revised.update(re.findall(r'^down_revision = "([^"]+)"', text_, re.M))
+    return frozenset(revisions), frozenset(revised)
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this code can read or upgrade."""
+    return _revisions()[0]
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision: the one no other migration revises. None if the
+    files do not form a single line."""
+    revisions, revised = _revisions()
     heads = revisions - revised
-    return heads.pop() if len(heads) == 1 else None
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
+def stored_revisions(engine: Engine) -> list[str] | None:
+    """The schema revisions the store records; None for a new store (no alembic_version
+    table). A file that is not a database raises sqlalchemy's DatabaseError."""
+    with engine.connect() as c:
+        if not inspect(c).has_table("alembic_version"):
+            return None
+        return list(c.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 def at_head(engine: Engine) -> bool:
-    """Whether the schema is at the newest migration already (one cheap query)."""
+    """Whether the schema is at the newest migration already (two cheap queries)."""
     head = head_revision()
-    if head is None:
-        return False
-    try:
-        with engine.connect() as c:
-            found = c.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-    except DBAPIError:  # no alembic_version table: a new store
-        return False
-    return found == [head]
+    return head is not None and stored_revisions(engine) == [head]
+
+
+def check_known(found: list[str] | None, where: str, key: str,
+                error: type[Unsaid] = NewerSchema) -> None:
+    """Refuse (`error`, message `key` about `where`) a schema at revisions `found` that
+    this code does not know."""
+    unknown = sorted(set(found or ()) - known_revisions())
+    if unknown:
+        raise error(key, where=where, revision=", ".join(unknown),
+                    head=head_revision() or "?")
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent). Two processes starting on an
+    """Bring the schema to the newest migration (idempotent); NewerSchema for a store a
+    newer version made, which alembic could not place. Two processes starting on an
     empty database at once queue on a lock; the second then finds the schema at head.
     A store at head already is left alone without loading alembic (a third of a second
     of a dashboard's start)."""
-    if at_head(engine):
+    found = stored_revisions(engine)
+    if head_revision() is not None and found == [head_revision()]:
         return
+    check_known(found, engine.url.render_as_string(hide_password=True),
+                "request.backup.newer_store")
     from alembic import command
     from alembic.config import Config
 
