@@ -1,7 +1,8 @@
 """vungxanh command line: parse arguments, call the same functions as the dashboard.
 
-Exit codes: 0 success, 1 input rejected, 2 usage error, 3 internal error (a reference id
-on screen, the details in the log).
+Exit codes: 0 success, 1 input rejected, 2 usage error or a store that cannot do what was
+asked (a newer version's, unopenable, its disk full, read-only: the input is not at fault),
+3 internal error (a reference id on screen, the details in the log).
 """
 
 from __future__ import annotations
@@ -87,7 +88,11 @@ def _open_store(args):
     except Unsaid as exc:
         say("cli.error", args.lang, err=True, error=said(exc, args.lang))
         return None
-    except (ArgumentError, DatabaseError, NoSuchModuleError) as exc:
+    except DatabaseError as exc:  # the URL was understood: what the driver said is why
+        say("cli.db.cannot_open", args.lang, err=True, url=safe_url(args.db, args.lang),
+            detail=str(getattr(exc, "orig", None) or exc).splitlines()[0])
+        return None
+    except (ArgumentError, NoSuchModuleError) as exc:
         detail = str(exc).splitlines()[0] if isinstance(exc, ArgumentError) else ""
         say("cli.db.unopenable", args.lang, err=True, url=safe_url(args.db, args.lang),
             kind=exc.__class__.__name__, detail=f": {detail}" if detail else "")
@@ -108,6 +113,8 @@ def _run(args, store, policy) -> int:
     from data.store.audit import note_policy
 
     args.login = login(args, store)
+    if args.command in WRITES and (refused := store.refused()) is not None:
+        raise refused  # before any work: the store was opened read-only
     status = args.handler(args, store, policy)
     # After the change, so a rejected file leaves even the audit log as it was.
     if status == EXIT_OK and args.command in WRITES and not getattr(args, "dry_run", False):
@@ -124,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     set_language(args.lang)
     from data.config.policy_files import load_policy
     from data.store.audit import incident
+    from data.store.engine import StoreUnusable
     from zones.policy import PolicyError
+    from zones.problems import said
 
     try:
         policy = load_policy(args.policy)
@@ -139,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, store, policy)
     except (UsageError, OSError) as exc:  # OSError: an output path that cannot be written
         say("cli.error", args.lang, err=True, error=str(exc))
+        return EXIT_USAGE
+    except StoreUnusable as exc:  # a full disk, a read-only store: nothing was stored
+        say("cli.error", args.lang, err=True, error=said(exc, args.lang))
         return EXIT_USAGE
     except Exception as exc:  # no traceback for users: a reference into the log
         settings.log_to_file()

@@ -83,8 +83,8 @@ def language() -> str:
 
 def ensure_demo(store: Store, lang: str) -> None:
     """Fill an empty store with the demo city, showing progress, so that a first start
-    opens on a working dashboard."""
-    if store.count("wards"):
+    opens on a working dashboard (not a read-only one: it is shown as it is)."""
+    if store.read_only or store.count("wards"):
         return
     from data.demo.city import generate_demo, load_demo  # only needed on a first start
 

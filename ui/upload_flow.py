@@ -12,6 +12,7 @@ import streamlit as st
 from data.exports.levels import csv_bytes
 from data.ingest.zone_file import IngestReport, ingest_file, validate_bytes
 from data.services.changes import level_changes, levels_for
+from data.store.engine import StoreUnusable
 from i18n import t as tr
 from i18n.formats import fmt_date
 from ui import auth_gate, common
@@ -64,6 +65,14 @@ def allowed(store) -> tuple[str, ...] | None:
     return None if wards is None else tuple(sorted(wards))
 
 
+def writes_off(store, lang: str) -> bool:
+    """Whether the store takes no write (opened read-only), after saying so and why."""
+    refused = store.refused()
+    if refused is not None:
+        st.warning(tr("pages.upload.off", lang, why=refused.text(lang)))
+    return refused is not None
+
+
 def uploader(store, lang: str, key: str, label: str = "pages.upload.user") -> str:
     """Who the upload is recorded under: the signed-in account, else (local mode) a name
     typed into the text input `key`."""
@@ -79,12 +88,16 @@ def store_rows(store, raw: bytes, name: str, rows: pd.DataFrame, *, user: str, c
     """Store a checked file (`rows`: what its check parsed) and remember for the next run
     what changed; False, with the errors shown, if the store changed since the check and
     the file is no longer valid. Rows for wards outside the session's are refused here
-    too, whatever the check said."""
+    too, whatever the check said. A full disk or a read-only store is said as such."""
     before = _levels_for(store, rows)
     wards = allowed(store)
-    report, outcome = ingest_file(store, raw, name, user=user, today=common.today_vn(),
-                                  policy=common.get_policy(), channel=channel,
-                                  allowed_wards=None if wards is None else set(wards))
+    try:
+        report, outcome = ingest_file(store, raw, name, user=user, today=common.today_vn(),
+                                      policy=common.get_policy(), channel=channel,
+                                      allowed_wards=None if wards is None else set(wards))
+    except StoreUnusable as exc:  # rolled back: nothing of the file was stored
+        st.error(exc.text(lang))
+        return False
     if outcome is None:
         show_report(report, lang)
         return False

@@ -1,6 +1,7 @@
 """Headers and cells of every table a user gives (zone file, blocks table, plan inputs,
 boundary attributes), read one way: how a header names a column, what a blank cell is,
-how text is trimmed, and what counts as a GSO code or a count."""
+how text is trimmed, what counts as a GSO code or a count, and which characters make a
+code, date or count look right and be wrong (named, never repaired)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from zones.codes import pad_code
 from zones.levels import fold
 
 MAX_COUNT = 2**31 - 1  # the store's INTEGER column
+ODD_SHOWN = 6  # odd characters a message names; more are "…"
 _COUNT = re.compile(r"(-?)([0-9]+)(?:\.0+)?")
 
 
@@ -84,6 +86,28 @@ def clean_code(value, width: int) -> str | None:
     return pad_code(str(value).strip(), width)
 
 
+def is_odd(ch: str) -> bool:
+    """An invisible character (Unicode format, Cf: zero-width space and joiners, a BOM,
+    a soft hyphen, direction marks) or a digit other than 0–9 (full-width, Arabic-Indic,
+    superscript…): a code, date or count holding one looks right and is not."""
+    return unicodedata.category(ch) == "Cf" or (ch.isdigit() and not ch.isascii())
+
+
+def odd_characters(text: str):
+    """None, or the issue ("odd_characters", {"chars": …}) naming each odd character of
+    `text` by its 1-based position, code point and Unicode name, as
+    `6: U+200B ZERO WIDTH SPACE` (the first ODD_SHOWN of them). Refused, not repaired:
+    a code is stored only as it was written."""
+    if text.isascii():  # the common case: nothing to look at
+        return None
+    found = [(i, ch) for i, ch in enumerate(text, 1) if is_odd(ch)]
+    if not found:
+        return None
+    named = [f"{i}: U+{ord(ch):04X} {unicodedata.name(ch, '(no name)')}"
+             for i, ch in found[:ODD_SHOWN]]
+    return "odd_characters", {"chars": "; ".join(named + ["…"] * (len(found) > ODD_SHOWN))}
+
+
 def parse_count(text: str):
     """(count, None) for a whole number ≥ 0 (`3` and `3.0` are 3; blank is NA), else
     (None, (issue, params)) with issue not_integer, negative or too_big: `3,5`, `2.5`,
@@ -102,8 +126,16 @@ def parse_count(text: str):
     return int(digits), None
 
 
+def parse_count_named(text: str):
+    """parse_count, except that a count holding invisible characters or digits other
+    than 0–9 names them (`odd_characters`) instead of saying "not an integer"."""
+    odd = odd_characters(text) if text else None
+    return (None, odd) if odd else parse_count(text)
+
+
 def count_cell(value):
-    """parse_count of any cell (text, int, float): `1200.0` from a numeric field is 1200."""
+    """parse_count_named of any cell (text, int, float): `1200.0` from a numeric field is
+    1200."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return parse_count(str(value).strip())
+    return parse_count_named(str(value).strip())

@@ -18,7 +18,7 @@ import pandas as pd
 
 from data.ingest.decode import Deadline, RawTable, problem
 from data.store.schema import REPORT_FIELDS, WARD_ROW
-from zones.cells import Columns, alias_lookup, header_key, parse_count
+from zones.cells import Columns, alias_lookup, header_key, odd_characters, parse_count_named
 from zones.codes import pad_code
 from zones.levels import LevelError, parse_level
 from zones.problems import Problem, Term
@@ -143,8 +143,8 @@ def _check_cells(raw: dict, numbers: np.ndarray, known: dict[str, set[str]], tod
         "date": lambda v: parse_date(v, today),
         "ward_code": lambda v: parse_ward(v, known, allowed),
         "level": parse_level_cell,
-        "new_cases": parse_count,
-        "tests_done": parse_count,
+        "new_cases": parse_count_named,
+        "tests_done": parse_count_named,
         "note": lambda v: (v or None, None),
     }
     parsed, bad = {}, {}
@@ -176,9 +176,12 @@ def _apply(fld: str, keys: np.ndarray, written: np.ndarray, numbers: np.ndarray,
 # ---- one cell ---------------------------------------------------------------------------
 
 def parse_date(text: str, today: dt.date):
-    """YYYY-MM-DD or day-first DD/MM/YYYY, D/M/YYYY; never month-first; not after today."""
+    """YYYY-MM-DD or day-first DD/MM/YYYY, D/M/YYYY; never month-first; not after today.
+    Invisible characters and digits other than 0–9 are named (`odd_characters`)."""
     if not text:
         return None, ("missing_value", {})
+    if odd := odd_characters(text):
+        return None, odd
     if m := _ISO.fullmatch(text):
         year, month, day = (int(g) for g in m.groups())
     elif m := _DAY_FIRST.fullmatch(text):
@@ -201,7 +204,10 @@ def parse_date(text: str, today: dt.date):
 
 def parse_ward(text: str, known: dict[str, set[str]], allowed: set[str] | None = None):
     """GSO ward code; numeric codes are zero-padded to 5 digits (`9541` → `09541`).
-    A known ward outside `allowed` (the uploader's wards; None: any) is refused."""
+    A known ward outside `allowed` (the uploader's wards; None: any) is refused; one
+    with invisible characters or other digits than 0–9 is named (`odd_characters`)."""
+    if odd := odd_characters(text):
+        return None, odd
     code = pad_code(text) or text
     if code in known and allowed is not None and code not in allowed:
         return None, ("outside_scope", {"ward": code,
@@ -213,10 +219,13 @@ def parse_ward(text: str, known: dict[str, set[str]], allowed: set[str] | None =
 
 def parse_block(ward: str, text: str, known: dict[str, set[str]]):
     """Block code within its ward ('' when the ward code is bad); blank means the row is
-    about the whole ward. A code differing only in case from one known block is that block."""
+    about the whole ward. A code differing only in case from one known block is that block;
+    one with invisible or look-alike characters is named, whatever its ward."""
     text = text.strip()
     if not text:
         return WARD_ROW, None
+    if odd := odd_characters(text):
+        return None, odd
     if not ward:  # the ward code already has its own error
         return None, None
     blocks = known[ward]
@@ -229,6 +238,8 @@ def parse_block(ward: str, text: str, known: dict[str, set[str]]):
 
 
 def parse_level_cell(text: str):
+    if odd := odd_characters(text):
+        return None, odd
     try:
         return parse_level(text), None
     except LevelError:

@@ -5,6 +5,7 @@ embedded default) or PostgreSQL (`DATABASE_URL`). One upload is one transaction.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager, nullcontext
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from data.config.settings import database_url
 from data.store import audit, derived, pack_reads, packs, trend_packs
-from data.store.engine import make_engine, migrate, writer
+from data.store.engine import StoreReadOnly, locate, make_engine, open_schema, refusals, writer
 from data.store.schema import (
     ALL_TABLES,
     REPORT_FIELDS,
@@ -39,14 +40,17 @@ from data.store.uploads import (
 
 
 class Store:
-    """A handle on one database; methods are short transactions."""
+    """A handle on one database; methods are short transactions. A SQLite file that
+    cannot be written is opened read-only (`read_only` says why: "media", "file" or
+    "folder"): it is read as it is, and every write is refused saying so."""
 
     def __init__(self, url: str | None = None, *, migrate_schema: bool = True):
         self.url = database_url(url)
-        self.engine = make_engine(self.url)
+        self.path, self.where, self.read_only = locate(self.url)
+        self.engine = make_engine(self.url, read_only=self.read_only is not None)
         if migrate_schema:
-            try:
-                migrate(self.engine)  # NewerSchema: a newer version made this store
+            try:  # NewerSchema: a newer version made this store; StoreFull, StoreReadOnly
+                open_schema(self.engine, self.where, self.path, self.read_only)
             except Exception:
                 self.engine.dispose()
                 raise
@@ -272,23 +276,22 @@ class Store:
 
     # ---- helpers -----------------------------------------------------------
 
+    def refused(self) -> StoreReadOnly | None:
+        """Why this store takes no write (it was opened read-only), or None."""
+        return StoreReadOnly.of(self.where, self.read_only) if self.read_only else None
+
+    @contextmanager
     def write(self):
-        """A write transaction (BEGIN IMMEDIATE on SQLite)."""
-        return writer(self.engine).begin()
+        """A write transaction (BEGIN IMMEDIATE on SQLite), all or nothing. A full disk or
+        a store that refuses the write raises StoreFull or StoreReadOnly, saying so, once
+        the transaction is rolled back; a store opened read-only refuses at once."""
+        if self.read_only:
+            raise self.refused()
+        with refusals(self.where, self.path), writer(self.engine).begin() as c:
+            yield c
 
     def _tx(self, conn: Connection | None):
-        return _NoopCtx(conn) if conn is not None else self.write()
-
-
-class _NoopCtx:
-    def __init__(self, conn):
-        self.conn = conn
-
-    def __enter__(self):
-        return self.conn
-
-    def __exit__(self, *exc):
-        return False
+        return nullcontext(conn) if conn is not None else self.write()
 
 
 __all__ = ["Store", "UploadMeta", "UploadOutcome"]

@@ -2,7 +2,8 @@
 what changed, add cases, tests and notes, send. The form becomes a CSV with the canonical
 header and goes through exactly the same check, all-or-nothing storage and history as an
 uploaded file (channel "form"). A signed-in reporter is offered their own wards only, and
-the report is recorded under their account name."""
+the report is recorded under their account name. A read-only store turns the form off,
+saying why."""
 
 from __future__ import annotations
 
@@ -131,6 +132,8 @@ def _send(store, day, ward, entries, user: str, lang: str) -> None:
 
 def render(store, lang: str) -> None:
     st.caption(tr("pages.report.intro", lang))
+    if upload_flow.writes_off(store, lang):
+        return
     version = common.data_version(store)
     areas = common.areas(store.url, version)
     wards = areas[areas["area_type"] == "ward"].sort_values(["district_name", "ward_name"])

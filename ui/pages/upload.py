@@ -1,7 +1,8 @@
 """The upload page: a ward reporter's daily zone file is checked with the same ingest as
 the CLI; every problem is listed (and downloadable); nothing is stored until the user
 confirms a valid file; the result names the areas whose level changed. A signed-in
-reporter may store rows for their own wards only, under their account name."""
+reporter may store rows for their own wards only, under their account name. A store that
+takes no write (read-only) turns uploads off, saying why."""
 
 from __future__ import annotations
 
@@ -17,11 +18,15 @@ from ui.upload_flow import (
     show_stored,
     store_rows,
     uploader,
+    writes_off,
 )
 
 
 def render(store, lang: str) -> None:
     st.caption(tr("pages.upload.intro", lang))
+    if writes_off(store, lang):
+        st.file_uploader(tr("pages.upload.file", lang), type=["csv", "xlsx"], disabled=True)
+        return
     show_stored(store, lang)
     # A new key after each stored file empties the uploader for the next one.
     file = st.file_uploader(tr("pages.upload.file", lang), type=["csv", "xlsx"],

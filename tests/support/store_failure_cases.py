@@ -1,0 +1,14 @@
+"""Data for the store failure tests (tests/data/store/test_store_failures.py), importable
+by the process those tests start as another user."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+
+def rounds(day: dt.date = dt.date(2021, 9, 18)) -> pd.DataFrame:
+    """One testing round in the small areas (tests.support.ingest_files)."""
+    return pd.DataFrame({"ward_code": ["90001"], "block_code": ["TDP01"], "date": [day],
+                         "samples": [12]})
