@@ -4,6 +4,11 @@ between pages. Each page is a `render(store, lang)` function in ui/; logic lives
 
 Every page has its own URL path (/upload, /trends…), so a link keeps the page. An
 unexpected error in a page shows the user a reference id; its traceback goes to the log.
+
+The file plays two parts. Streamlit runs it as `__main__` for every page run: the
+dashboard. `streamlit run app.py` first finds the `st.App` below and imports the file to
+serve it: the Streamlit server with two HTTP routes of the sign-in besides
+(ui.session_routes), which set and clear its HTTP-only cookie.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from data.config.access import PAGE_NEEDS
 from data.store.audit import incident
 from i18n import DEFAULT_LANGUAGE
 from i18n import t as tr
-from ui import auth_gate, common
+from ui import auth_gate
 
 # (section, url path, module in ui/): the url path is also the page's catalogue key
 # (pages.nav.<path>) and its key in data.config.access.PAGE_NEEDS, the action it needs
@@ -70,6 +75,8 @@ def navigation(store, lang: str) -> dict[str, list[st.Page]]:
 
 
 def main() -> None:
+    from ui import common  # here, not on top: the server's import of this file needs none
+
     lang = common.language()
     store = common.get_store(common.db_url())
     current = st.navigation(navigation(store, lang), expanded=True)
@@ -81,6 +88,13 @@ def main() -> None:
     current.run()
 
 
-setup_log()
-st.set_page_config(page_title="Vùng xanh", layout="wide")
-guarded(main, st.session_state.get("lang", DEFAULT_LANGUAGE))
+if __name__ == "__main__":  # a page run
+    setup_log()
+    st.set_page_config(page_title="Vùng xanh", layout="wide")
+    guarded(main, st.session_state.get("lang", DEFAULT_LANGUAGE))
+else:  # imported by the server `streamlit run app.py` starts (uvicorn)
+    from streamlit.starlette import App
+
+    from ui import session_routes
+
+    app = App(__file__, routes=session_routes.routes())

@@ -7,6 +7,10 @@ existed. With accounts, anyone may read without signing in (as a viewer); signin
 by name and password (argon2id, data.store.accounts), or, when `.streamlit/secrets.toml` has an
 [auth] section, by OpenID Connect through `st.login`, the provider's e-mail address
 naming the account.
+
+A password sign-in lasts across reloads and tabs (data.store.sessions, ui.web_session,
+ui.session_routes) until it expires or is signed out, which ends it in every tab; failed
+attempts are counted in the store by account and by client address (data.store.lockout).
 """
 
 from __future__ import annotations
@@ -17,16 +21,22 @@ from dataclasses import dataclass
 import streamlit as st
 
 from data.config.access import roles_for
+from data.store import lockout, sessions
 from data.store.accounts import User, authenticate, get_user, has_accounts
+from data.store.audit import incident
 from i18n import t as tr
+from ui import web_session
+from zones.problems import Unsaid
 
 USER_KEY = "auth_user"  # session: the signed-in User
+_SESSION_KEY = "auth_session"  # session: the id of its row in auth_sessions
 _ACCESS_KEY = "auth_access"  # session: this run's Access, for the pages
-_FAILURES_KEY, _LOCKED_KEY, _FAILED_KEY = "auth_failures", "auth_locked_until", "auth_failed"
-# Against guessing, per browser session: every failed sign-in waits FAIL_DELAY seconds
-# before answering, and MAX_FAILURES in a row lock the form for LOCK_SECONDS. A new
-# session starts afresh, so a server-wide limit belongs in the reverse proxy (README).
-FAIL_DELAY, MAX_FAILURES, LOCK_SECONDS = 1.0, 5, 300
+_FAILED_KEY, _GO_KEY = "auth_failed", "auth_go"  # a failed sign-in; a route to send to
+_INCIDENT_KEY = "auth_incident"  # the reference of an error in a sign-in or sign-out
+# Against guessing, besides the store's lockout (data.store.lockout: five failures lock an
+# account name, or a client address, for five minutes): every failure waits FAIL_DELAY
+# seconds before answering.
+FAIL_DELAY = 1.0
 
 
 def md(text: str) -> str:
@@ -94,7 +104,8 @@ def oidc_configured() -> bool:
 def sidebar(store, lang: str) -> Access:
     """Draw the sidebar's account part and decide this run's access."""
     if not has_accounts(store):
-        st.session_state.pop(USER_KEY, None)
+        for key in (USER_KEY, _SESSION_KEY):
+            st.session_state.pop(key, None)
         st.sidebar.caption(tr("auth.local_mode", lang))
         acc = Access(None, local=True)
     else:
@@ -112,31 +123,42 @@ def _signed_in(user: User, lang: str) -> None:
         st.sidebar.warning(tr("auth.no_wards", lang))
 
 
-def _refresh(store) -> User | None:
-    """The signed-in user as the store has them now: a disabled or deleted account, or a
-    changed role or ward list, takes effect on the next click."""
-    kept = st.session_state.get(USER_KEY)
-    user = None if kept is None else get_user(store, kept.name)
-    if user is None or user.disabled:
-        st.session_state.pop(USER_KEY, None)
+def _session_user(store) -> User | None:
+    """The signed-in user: this tab's session, else the one the browser's cookie names,
+    as the store has it now. A session signed out in another tab or expired, a disabled
+    or deleted account, or a changed role or ward list takes effect at the next click."""
+    found = (sessions.user_of(store, row_id=st.session_state.get(_SESSION_KEY))
+             or web_session.cookie_session(store))
+    if found is None:
+        for key in (USER_KEY, _SESSION_KEY):
+            st.session_state.pop(key, None)
         return None
-    st.session_state[USER_KEY] = user
-    return user
+    st.session_state[_SESSION_KEY], st.session_state[USER_KEY] = found
+    return found[1]
 
 
 def _password_user(store, lang: str) -> User | None:
-    user = _refresh(store)
+    try:
+        web_session.check()
+        user = _session_user(store)
+    except Unsaid as exc:  # sessions misconfigured: no sign-in until that is fixed
+        st.sidebar.error(exc.text(lang))
+        return None
+    if url := st.session_state.pop(_GO_KEY, None):
+        web_session.go(url)  # to the route that sets, or clears, the cookie
+    if ref := st.session_state.pop(_INCIDENT_KEY, None):
+        st.sidebar.error(tr("auth.incident", lang, ref=ref))
     if user is not None:
         _signed_in(user, lang)
-        if st.sidebar.button(tr("auth.sign_out", lang), key="auth_sign_out"):
-            st.session_state.pop(USER_KEY, None)
-            st.rerun()
+        st.sidebar.button(tr("auth.sign_out", lang), key="auth_sign_out", on_click=_reported,
+                          args=(_sign_out, store))
         return user
     if st.session_state.pop(_FAILED_KEY, False):
         # One message whatever was wrong (name, password, disabled account): no hint
         # which, and nothing typed is echoed.
         st.sidebar.error(tr("auth.failed", lang))
-    wait = st.session_state.get(_LOCKED_KEY, 0.0) - time.monotonic()
+    name = str(st.session_state.get("auth_name", "")).strip() or None
+    wait = lockout.locked_for(store, name, web_session.client_address())
     if wait > 0:
         st.sidebar.warning(tr("auth.locked", lang, minutes=max(1, round(wait / 60))))
         return None
@@ -145,31 +167,54 @@ def _password_user(store, lang: str) -> User | None:
         st.text_input(tr("auth.name", lang), key="auth_name", max_chars=64)
         st.text_input(tr("auth.password", lang), type="password", key="auth_password",
                       max_chars=1024)
-        st.form_submit_button(tr("auth.sign_in", lang), on_click=_submit, args=(store,))
+        st.form_submit_button(tr("auth.sign_in", lang), on_click=_reported,
+                              args=(_submit, store))
     return None
 
 
+def _reported(callback, store) -> None:
+    """Run a sign-in or sign-out callback; an unexpected error (a store that cannot be
+    written) becomes a reference id in the sidebar, as guarded() does for pages: a
+    callback's error would otherwise end the whole run."""
+    try:
+        callback(store)
+    except Exception as exc:
+        st.session_state[_INCIDENT_KEY] = incident(exc)
+
+
 def _submit(store) -> None:
-    """The form's callback, run before the script: check the name and password, and
+    """The form's callback, run before the script: count the attempt (refused unheard
+    while the name or the client's address is locked), check the name and password, and
     empty the password field, so that the password stays in the session no longer than
-    this check."""
+    this check. A right one starts a session and sends the browser for its cookie."""
     name = str(st.session_state.get("auth_name", "")).strip()
     password = str(st.session_state.get("auth_password", ""))
     st.session_state["auth_password"] = ""
-    if st.session_state.get(_LOCKED_KEY, 0.0) > time.monotonic():
-        return  # locked: the form is not drawn, but a stale click must not try either
-    user = authenticate(store, name, password)
-    if user is not None:
-        st.session_state.pop(_FAILURES_KEY, None)
-        st.session_state[USER_KEY] = user
-        return
-    time.sleep(FAIL_DELAY)
-    failures = st.session_state.get(_FAILURES_KEY, 0) + 1
-    st.session_state[_FAILURES_KEY] = failures
-    if failures >= MAX_FAILURES:
-        st.session_state[_FAILURES_KEY] = 0
-        st.session_state[_LOCKED_KEY] = time.monotonic() + LOCK_SECONDS
-    st.session_state[_FAILED_KEY] = True
+    try:
+        wait, attempt = lockout.begin_attempt(store, name, web_session.client_address())
+        if wait > 0:
+            return  # the run shows the lock
+        user = authenticate(store, name, password)
+        if user is None:
+            time.sleep(FAIL_DELAY)
+            st.session_state[_FAILED_KEY] = True
+            return
+        lockout.succeeded(store, name, attempt)
+        row_id, token = sessions.start(store, user.name)
+    except Unsaid:
+        return  # sessions misconfigured: the run says so (web_session.check)
+    st.session_state[_SESSION_KEY], st.session_state[USER_KEY] = row_id, user
+    st.session_state[_GO_KEY] = web_session.session_url(token)
+
+
+def _sign_out(store) -> None:
+    """End this session in the store, so in every tab at its next run, then clear the
+    browser's cookie through the sign-out route."""
+    row_id = st.session_state.pop(_SESSION_KEY, None)
+    st.session_state.pop(USER_KEY, None)
+    if row_id is not None:
+        sessions.revoke(store, row_id)
+    st.session_state[_GO_KEY] = web_session.sign_out_url()
 
 
 def _oidc_user(store, lang: str) -> User | None:

@@ -37,6 +37,16 @@ SETTINGS = {s.name: s for s in (
     Setting("VUNGXANH_USER", None, "the account a CLI command runs as (like --as-user)"),
     Setting("VUNGXANH_PASSWORD", None,
             "that account's password for the CLI (never an argument: arguments show in ps)"),
+    Setting("VUNGXANH_SESSION_SECRET", None,
+            "the key that signs the dashboard's sign-in cookie, at least 32 characters "
+            "(default: a random key made once and kept in the store)"),
+    Setting("VUNGXANH_SESSION_SECRET_FILE", None,
+            "a file holding that key, read when VUNGXANH_SESSION_SECRET is not set"),
+    Setting("VUNGXANH_SESSION_HOURS", "8",
+            "how long a dashboard sign-in lasts, across reloads and tabs, until signed out"),
+    Setting("VUNGXANH_TRUSTED_PROXIES", None,
+            "comma-separated addresses or CIDR ranges of the reverse proxies whose "
+            "X-Forwarded-For names the client for the sign-in lockout"),
 )}
 DEFAULT_URL = "sqlite:///vungxanh.db"
 

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from data.config import access
 from data.store import audit
-from data.store.schema import users
+from data.store.schema import auth_sessions, users
 from zones.codes import pad_code
 from zones.problems import Unsaid
 
@@ -59,7 +59,8 @@ class User:
         return None if self.role == "admin" else set(self.wards)
 
 
-def _user(row) -> User:
+def from_row(row) -> User:
+    """The User of a `users` row (data.store.sessions reads them joined to its own)."""
     wards = frozenset(w for w in row.wards.split(",") if w)
     return User(row.name, row.role, wards, bool(row.disabled))
 
@@ -82,12 +83,12 @@ def has_accounts(store) -> bool:
 def get_user(store, name: str) -> User | None:
     with store.engine.connect() as c:
         row = c.execute(select(users).where(users.c.name == name)).first()
-    return None if row is None else _user(row)
+    return None if row is None else from_row(row)
 
 
 def list_users(store) -> list[User]:
     with store.engine.connect() as c:
-        return [_user(r) for r in c.execute(select(users).order_by(users.c.name))]
+        return [from_row(r) for r in c.execute(select(users).order_by(users.c.name))]
 
 
 def authenticate(store, name: str, password: str) -> User | None:
@@ -100,7 +101,7 @@ def authenticate(store, name: str, password: str) -> User | None:
         return None
     if row is None or row.disabled:
         return None
-    return _user(row)
+    return from_row(row)
 
 
 def _check(store, role: str | None, wards: list[str] | None) -> None:
@@ -131,13 +132,20 @@ def add_user(store, name: str, role: str, password: str, *, wards: list[str] = (
     return User(name, role, frozenset(wards))
 
 
-def _update(store, name: str, action: str, actor: str, **values) -> None:
+def _update(store, name: str, action: str, actor: str, *, end_sessions: bool = False,
+            **values) -> None:
+    """Change an account; `end_sessions` also signs it out of every dashboard session
+    (data.store.sessions), as a new password or disabling it should."""
     now = dt.datetime.now(dt.UTC)
     with store.write() as c:
         done = c.execute(users.update().where(users.c.name == name)
                          .values(updated_at=now, **values)).rowcount
         if not done:
             raise AuthError("accounts.no_user", name=repr(name))
+        if end_sessions:
+            c.execute(auth_sessions.update().where(auth_sessions.c.user_name == name,
+                                                   auth_sessions.c.revoked_at.is_(None))
+                      .values(revoked_at=now))
         detail = {k: v for k, v in values.items() if k != "password_hash"}
         audit.record(c, actor, action, name, now=now, **detail)
 
@@ -156,8 +164,9 @@ def set_wards(store, name: str, wards: list[str], *, actor: str) -> None:
 def set_password(store, name: str, password: str, *, actor: str) -> None:
     if len(password) < 8:
         raise AuthError("accounts.short_password")
-    _update(store, name, "user.set_password", actor, password_hash=_HASHER.hash(password))
+    _update(store, name, "user.set_password", actor, end_sessions=True,
+            password_hash=_HASHER.hash(password))
 
 
 def disable_user(store, name: str, *, actor: str) -> None:
-    _update(store, name, "user.disable", actor, disabled=True)
+    _update(store, name, "user.disable", actor, end_sessions=True, disabled=True)

@@ -211,5 +211,45 @@ derived_files = Table(
     Column("meta", Text, nullable=False),  # JSON: what the reader needs beside the file
 )
 
+# Dashboard sign-ins that outlive a page (data.store.sessions): the browser holds a signed
+# cookie with a random session id, the store only that id's SHA-256; a sign-in starts with a
+# one-time token (also kept as a hash) that the browser swaps for the cookie.
+auth_sessions = Table(
+    "auth_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sid_hash", String(64), unique=True),  # set when the token is swapped
+    Column("token_hash", String(64), unique=True),  # emptied when it is
+    Column("token_expires_at", DateTime(timezone=True)),
+    Column("user_name", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),  # signed out, or the password changed
+    Index("ix_auth_sessions_user", "user_name"),
+)
+
+# Failed dashboard sign-ins (data.store.lockout), by the account name typed and by the
+# client's address: enough of them in a window lock that name, or that address, for a time.
+auth_failures = Table(
+    "auth_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),  # account | address
+    Column("key", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_auth_failures_key", "kind", "key", "at"),
+)
+
+# Keys made by the store for itself when the deployment names none, e.g. the one that signs
+# sign-in cookies (shared by every dashboard process on this store).
+auth_secrets = Table(
+    "auth_secrets",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Text, nullable=False),  # hex
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 ALL_TABLES = (provinces, districts, wards, blocks, uploads, zone_reports, zone_report_history,
-              testing_rounds, users, audit_log, report_packs, trend_packs, derived_files)
+              testing_rounds, users, audit_log, report_packs, trend_packs, derived_files,
+              auth_sessions, auth_failures, auth_secrets)

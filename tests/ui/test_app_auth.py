@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from data.store import accounts as auth
+from data.store import lockout
 from data.store.audit import entries
 from data.store.database import Store
 from tests.support.apptest import count_rows, goto
@@ -76,7 +77,7 @@ def test_wrong_name_or_password_gives_one_message(monkeypatch, accounts):
 
 
 def test_repeated_failures_lock_the_form(monkeypatch, accounts):
-    monkeypatch.setattr(auth_gate, "MAX_FAILURES", 3)
+    monkeypatch.setattr(lockout, "MAX_FAILURES", 3)
     at = app(monkeypatch, accounts)
     for _ in range(3):
         at = sign_in(at, "lan", "guess")
