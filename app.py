@@ -23,6 +23,7 @@ from data.store.audit import incident
 from i18n import DEFAULT_LANGUAGE
 from i18n import t as tr
 from ui import auth_gate
+from zones.problems import Unsaid, said
 
 # (section, url path, module in ui/): the url path is also the page's catalogue key
 # (pages.nav.<path>) and its key in data.config.access.PAGE_NEEDS, the action it needs
@@ -78,7 +79,11 @@ def main() -> None:
     from ui import common  # here, not on top: the server's import of this file needs none
 
     lang = common.language()
-    store = common.get_store(common.db_url())
+    try:
+        store = common.get_store(common.db_url())
+    except Unsaid as exc:  # a store made by a newer version, or one that cannot be read
+        st.error(said(exc, lang))
+        return
     current = st.navigation(navigation(store, lang), expanded=True)
     acc = auth_gate.sidebar(store, lang)
     st.title(current.title)
