@@ -67,7 +67,8 @@ def run(args, store, policy) -> int:
 
 
 def print_plan_summary(plan, lang: str, out) -> None:
-    """Rounds and load per day against capacity, then the overdue areas and the fix."""
+    """Rounds and load per day against capacity, then every overdue area (days, level,
+    reason) and the fix."""
     def line(key: str, **values) -> None:
         print(t(f"cli.plan.{key}", lang, **values), file=out)
 
@@ -84,10 +85,12 @@ def print_plan_summary(plan, lang: str, out) -> None:
         line("none_overdue")
         return
     line("overdue", areas=len(late), days=int(late["overdue_days"].sum()))
-    for _, r in late.sort_values("overdue_days", ascending=False).head(20).iterrows():
+    # Every overdue area, as the page and the exports list them (issue #17).
+    for _, r in late.sort_values("overdue_days", ascending=False, kind="stable").iterrows():
         block = f"/{r['block_code']}" if r["block_code"] else ""
         line("overdue_area", area=f"{r['ward_code']}{block}", ward=r["ward_name"],
-             block=r["block_name"], days=int(r["overdue_days"]), level=r["level"])
+             block=r["block_name"], days=int(r["overdue_days"]), level=r["level"],
+             reason=t(f"schedule.reason.{r['reason']}", lang))
     for _, r in plan.extra.iterrows():
         line("extra", pool=r["pool"], extra=number(int(r["extra_per_day"]), lang),
              unit=t(f"cli.unit.{r['unit']}", lang), lower=number(int(r["lower_bound"]), lang))

@@ -35,7 +35,16 @@ ROUND_COLUMNS = ["date", "district_code", "district_name", "ward_code", "ward_na
                  "round", "due_by", "overdue_days"]
 OVERDUE_COLUMNS = ["district_code", "district_name", "ward_code", "ward_name", "block_code",
                    "block_name", "level", "population", "pool", "overdue_days", "slip_days",
-                   "backlog_days", "owed_after_horizon"]
+                   "backlog_days", "owed_after_horizon", "reason"]
+# A round owed inside the horizon that the plan does not place: a round row without a date.
+OWED_COLUMNS = [*ROUND_COLUMNS[1:], "reason"]
+# Why an area goes overdue: a round planned after its due date; a round due inside the
+# horizon that capacity leaves out; or one that no day's capacity of its pool can hold
+# (the planner samples an area in one day).
+SAMPLED_LATE = "sampled_late"
+NOT_SAMPLED = "not_sampled_in_horizon"
+TOO_LARGE = "larger_than_daily_capacity"
+REASONS = (SAMPLED_LATE, NOT_SAMPLED, TOO_LARGE)
 
 
 @dataclass(frozen=True)
@@ -49,12 +58,19 @@ class SchedulePlan:
     overdue: one row per area that goes overdue (OVERDUE_COLUMNS). overdue_days counts
       every day past due, backlog included; slip_days the part more capacity would have
       avoided (an area already past due on as_of and sampled that day slips 0 days);
-      owed_after_horizon: a round is still owed when the horizon ends.
+      owed_after_horizon: a round is still owed when the horizon ends; reason (REASONS):
+      that round's (not_sampled_in_horizon or larger_than_daily_capacity), otherwise
+      sampled_late.
     extra: per pool whose plan slips: extra_per_day, the least figure that, added to
       every day's capacity of that pool, lets the planner's deadline-first pass meet every
       deadline (with one less it does not; see schedule_search.extra_capacity), and
       lower_bound, below which no plan of any planner can (lazy demand against capacity).
       Empty when the plan is feasible.
+    owed: one row per area owed a round that falls due inside the horizon and is not
+      planned (OWED_COLUMNS: a round row without a date): the number that round will
+      carry, its due_by (before as_of for an area already overdue), overdue_days counted
+      to the day after the horizon (as in `overdue`), and its reason. Every such area is
+      in `overdue` too, with owed_after_horizon true.
     """
 
     policy_id: str
@@ -66,6 +82,7 @@ class SchedulePlan:
     load: pd.DataFrame
     overdue: pd.DataFrame
     extra: pd.DataFrame
+    owed: pd.DataFrame
 
     @property
     def feasible(self) -> bool:
@@ -99,13 +116,16 @@ def plan_schedule(areas: pd.DataFrame, rounds: pd.DataFrame, as_of: dt.date, pol
     area, day = solve(inst)
     late = lateness(inst, area, day)
     extra = extra_capacity(inst, late["slip"])
-    frame = units.assign(samples=samples, tubes=tubes, pool=np.array(cap.pools)[cap.of_area])
+    frame = units.assign(samples=samples, tubes=tubes, pool=np.array(cap.pools)[cap.of_area],
+                         reason=_reasons(inst, late))
     return SchedulePlan(
         policy_id=policy.id, as_of=as_of, horizon=horizon, unit=unit, pool_by=cap.pool_by,
         rounds=_rounds_frame(frame, inst, area, day, count, as_of),
         load=_load_frame(frame, cap, inst, area, day, as_of),
         overdue=_overdue_frame(frame, late),
         extra=_extra_frame(cap, extra, late["slip"], unit),
+        owed=_owed_frame(frame, late, np.bincount(area, minlength=len(units)) + count,
+                         as_of, horizon),
     )
 
 
@@ -179,11 +199,18 @@ def _load_frame(units: pd.DataFrame, cap: Capacity, inst: Instance, area: np.nda
     })
 
 
+def _reasons(inst: Instance, late: dict[str, np.ndarray]) -> np.ndarray:
+    """Per area, why it goes overdue (REASONS), or '' when it does not."""
+    too_large = inst.load > inst.capacity.max(axis=1, initial=0)[inst.pool]
+    owed = np.where(too_large, TOO_LARGE, NOT_SAMPLED)
+    return np.where(late["owed"], owed, np.where(late["overdue"] > 0, SAMPLED_LATE, ""))
+
+
 def _overdue_frame(units: pd.DataFrame, late: dict[str, np.ndarray]) -> pd.DataFrame:
     hit = late["overdue"] > 0
     out = units[hit].assign(overdue_days=late["overdue"][hit], slip_days=late["slip"][hit],
                             backlog_days=(late["overdue"] - late["slip"])[hit],
-                            owed_after_horizon=late["owed_from"][hit] >= 0)
+                            owed_after_horizon=late["owed"][hit])
     return out.sort_values(["slip_days", "overdue_days", "ward_code", "block_code"],
                            ascending=[False, False, True, True], ignore_index=True)[
         OVERDUE_COLUMNS]
@@ -198,3 +225,16 @@ def _extra_frame(cap: Capacity, extra: dict[str, np.ndarray], slip: np.ndarray,
         "slip_days": slipped[rows], "extra_per_day": extra["extra"][rows],
         "lower_bound": extra["lower_bound"][rows],
     })
+
+
+def _owed_frame(units: pd.DataFrame, late: dict[str, np.ndarray], rounds_before: np.ndarray,
+                as_of: dt.date, horizon: int) -> pd.DataFrame:
+    """The round each area is owed and does not get (rounds_before: its rounds on record
+    and planned), by due date, ward and block."""
+    hit = late["owed"]
+    due = late["owed_from"][hit]
+    out = units[hit].assign(round=rounds_before[hit] + 1,
+                            due_by=as_dates(np.datetime64(as_of, "D") + due),
+                            overdue_days=horizon - due)
+    return out.sort_values(["due_by", "ward_code", "block_code"], ignore_index=True)[
+        OWED_COLUMNS]

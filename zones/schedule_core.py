@@ -133,8 +133,10 @@ def deadlines(inst: Instance, area: np.ndarray, day: np.ndarray) -> np.ndarray:
 
 def lateness(inst: Instance, area: np.ndarray, day: np.ndarray) -> dict[str, np.ndarray]:
     """Per area: 'overdue' (days past every deadline, backlog included), 'slip' (the part
-    the plan could have avoided: deadlines before day 0 count from day 0) and 'owed_from'
-    (deadline of a round still owed after the horizon, or -1 when none is)."""
+    the plan could have avoided: deadlines before day 0 count from day 0), 'owed' (a round
+    falls due inside the horizon and is not planned) and 'owed_from' (that round's
+    deadline, which is before day 0 for an area already overdue; meaningless unless
+    'owed')."""
     n, h = len(inst.load), inst.horizon
     dl = deadlines(inst, area, day)
     over = np.bincount(area, weights=np.maximum(0, day - dl), minlength=n)
@@ -147,4 +149,4 @@ def lateness(inst: Instance, area: np.ndarray, day: np.ndarray) -> dict[str, np.
     over += np.where(owed, h - end, 0)
     slip += np.where(owed, h - np.maximum(end, 0), 0)
     return {"overdue": over.astype(np.int64), "slip": slip.astype(np.int64),
-            "owed_from": np.where(owed, end, -1)}
+            "owed": owed, "owed_from": end.astype(np.int64)}

@@ -4,6 +4,14 @@ Every file carries the policy id and the as-of date of the plan: as columns of e
 (CSV, XLSX), in the document properties (XLSX) and as calendar properties (ICS). Text
 cells go through data.exports.safe_output on the way out, via the CSV and XLSX writers the
 levels export shares (data.exports.levels).
+
+Every file also carries every area the plan says goes overdue (plan.overdue, what the
+schedule page lists), with its days overdue and the reason: a round planned late is a row
+(an event) like any other, with overdue_days and reason `sampled_late`; a round the
+horizon has no room for (plan.owed) is a row without a date, with reason
+`not_sampled_in_horizon` or `larger_than_daily_capacity`. The XLSX lists the overdue
+areas on a sheet of their own, with the extra capacity that would avoid them; a calendar
+cannot hold an event without a date, so the ICS lists them in one all-day event on as_of.
 """
 
 from __future__ import annotations
@@ -18,14 +26,16 @@ import pandas as pd
 from icalendar import Calendar, Event
 
 from data.exports.levels import csv_bytes, xlsx_bytes
+from i18n import t as tr
+from i18n.formats import fmt_int
 from zones.levels import label
-from zones.schedule import SchedulePlan
+from zones.schedule import SAMPLED_LATE, SchedulePlan
 
 FORMATS = ("csv", "xlsx", "ics")
 CSV_COLUMNS = [
     "date", "district_code", "district_name", "ward_code", "ward_name", "block_code",
     "block_name", "level", "population", "samples", "tubes", "round", "due_by",
-    "overdue_days", "policy_id", "as_of",
+    "overdue_days", "policy_id", "as_of", "reason",
 ]
 HEADERS_VI = {
     "date": "Ngày lấy mẫu", "district_code": "Mã quận/huyện", "district_name": "Quận/huyện",
@@ -33,6 +43,7 @@ HEADERS_VI = {
     "block_name": "Tổ dân phố", "level": "Cấp độ vùng", "population": "Dân số",
     "samples": "Số mẫu", "tubes": "Số ống (gộp mẫu)", "round": "Đợt", "due_by": "Hạn chót",
     "overdue_days": "Số ngày quá hạn", "policy_id": "Mã chính sách", "as_of": "Tính đến ngày",
+    "reason": "Lý do quá hạn",
 }
 SUMMARY_HEADERS_VI = {
     "pool": "Phạm vi năng lực", "date": "Ngày lấy mẫu", "unit": "Đơn vị năng lực",
@@ -40,7 +51,17 @@ SUMMARY_HEADERS_VI = {
     "samples": "Số mẫu", "tubes": "Số ống", "policy_id": "Mã chính sách",
     "as_of": "Tính đến ngày",
 }
+OVERDUE_HEADERS_VI = {
+    **{c: HEADERS_VI[c] for c in ("district_code", "district_name", "ward_code", "ward_name",
+                                  "block_code", "block_name", "level", "population",
+                                  "overdue_days")},
+    "slip_days": "Số ngày trễ do thiếu năng lực", "backlog_days": "Số ngày đã trễ từ trước",
+    "reason": "Lý do quá hạn", "due_by": "Hạn chót đợt chưa lấy mẫu",
+    "pool": "Phạm vi năng lực", "extra_per_day": "Cần thêm mỗi ngày (phạm vi)",
+    "unit": "Đơn vị năng lực", "policy_id": "Mã chính sách", "as_of": "Tính đến ngày",
+}
 SUMMARY_SHEET = "Tổng hợp"
+OVERDUE_SHEET = "Quá hạn"
 UNIT_VI = {"samples": "mẫu", "tubes": "ống"}
 POOL_VI = {"all": "Toàn thành phố"}
 UID_DOMAIN = "vungxanh"
@@ -51,11 +72,27 @@ _SHEET_MAX = 31
 _SEQUENCE_EPOCH = dt.date(2020, 1, 1)
 
 
-def schedule_table(plan: SchedulePlan) -> pd.DataFrame:
-    """One row per area and round (CSV_COLUMNS), by date, ward and block."""
-    out = plan.rounds.assign(policy_id=plan.policy_id)
+def reason_vi(code: str) -> str:
+    """The Vietnamese label of a zones.schedule reason code; '' stays ''."""
+    return tr(f"schedule.reason.{code}", "vi") if code else ""
+
+
+def _stamped(df: pd.DataFrame, plan: SchedulePlan) -> pd.DataFrame:
+    out = df.assign(policy_id=plan.policy_id)
     out["as_of"] = pd.Series([plan.as_of] * len(out), index=out.index, dtype=object)
-    return out[CSV_COLUMNS]
+    return out
+
+
+def schedule_table(plan: SchedulePlan) -> pd.DataFrame:
+    """One row per area and round (CSV_COLUMNS), by date, ward and block; then one row
+    per round owed in the horizon that the plan leaves out (plan.owed: no date), by due
+    date. `reason` says why a row is overdue, and is empty for a round on time."""
+    late = plan.rounds["overdue_days"] > 0
+    rounds = plan.rounds.assign(reason=late.map({True: SAMPLED_LATE, False: ""}))
+    owed = plan.owed.assign(date=pd.Series([None] * len(plan.owed), dtype=object,
+                                           index=plan.owed.index))
+    parts = [part for part in (rounds, owed) if len(part)] or [rounds]
+    return _stamped(pd.concat(parts, ignore_index=True), plan)[CSV_COLUMNS]
 
 
 def schedule_csv(plan: SchedulePlan) -> bytes:
@@ -71,12 +108,38 @@ def summary_table(plan: SchedulePlan) -> pd.DataFrame:
     return out[list(SUMMARY_HEADERS_VI)].rename(columns=SUMMARY_HEADERS_VI)
 
 
+def pool_extra(plan: SchedulePlan) -> dict[str, int]:
+    """Extra capacity a day each pool needs (plan.extra); 0 for a pool whose overdue days
+    are all backlog, which no capacity could have avoided."""
+    extra = dict(zip(plan.extra["pool"], plan.extra["extra_per_day"].astype(int), strict=True))
+    return {pool: extra.get(pool, 0) for pool in plan.overdue["pool"]}
+
+
+def overdue_table(plan: SchedulePlan) -> pd.DataFrame:
+    """The overdue areas in the plan's order (most slip first), Vietnamese headers and
+    labels: days overdue, why, the due date of a round left out, and the extra capacity a
+    day the area's pool needs."""
+    late = plan.overdue
+    owed = dict(zip(zip(plan.owed["ward_code"], plan.owed["block_code"], strict=True),
+                    plan.owed["due_by"], strict=True))
+    keys = zip(late["ward_code"], late["block_code"], strict=True)
+    out = _stamped(late.assign(
+        level=[label(code, "vi") for code in late["level"]],
+        reason=[reason_vi(code) for code in late["reason"]],
+        due_by=pd.Series([owed.get(k) for k in keys], index=late.index, dtype=object),
+        extra_per_day=late["pool"].map(pool_extra(plan)).astype("int64"),
+        pool=late["pool"].map(lambda p: POOL_VI.get(p, p)), unit=UNIT_VI[plan.unit]), plan)
+    return out[list(OVERDUE_HEADERS_VI)].rename(columns=OVERDUE_HEADERS_VI)
+
+
 def schedule_xlsx(plan: SchedulePlan) -> bytes:
-    """A summary sheet, then one sheet per district; Vietnamese headers and level
-    labels, frozen header, widths fitted to the content, text cells never formulas."""
+    """A summary sheet, the overdue areas, then one sheet per district; Vietnamese
+    headers and labels, frozen header, widths fitted to the content, text cells never
+    formulas."""
     table = schedule_table(plan)
     table["level"] = [label(code, "vi") for code in table["level"]]
-    sheets = {SUMMARY_SHEET: summary_table(plan)}
+    table["reason"] = [reason_vi(code) for code in table["reason"]]
+    sheets = {SUMMARY_SHEET: summary_table(plan), OVERDUE_SHEET: overdue_table(plan)}
     names = set(sheets)
     for code, part in table.groupby("district_code", sort=True):
         name = sheet_name(str(code), str(part["district_name"].iloc[0]), names)
@@ -136,9 +199,49 @@ def _event(row, plan: SchedulePlan, stamp: dt.datetime) -> Event:
     return ev
 
 
+def overdue_line(row, due_by: dt.date | None) -> str:
+    """'90001/TDP04 · Tổ dân phố 4, Phường X (Xanh): quá hạn 3 ngày — why': one line an
+    area, whatever its names hold."""
+    key = " ".join(f"{row.ward_code}/{row.block_code}".rstrip("/").split())
+    due = f"; hạn chót {due_by.isoformat()}" if due_by is not None else ""
+    return (f"{key} · {event_location(row.block_name, row.ward_name)} "
+            f"({label(row.level, 'vi')}): quá hạn {int(row.overdue_days)} ngày — "
+            f"{reason_vi(row.reason)}{due}")
+
+
+def _overdue_event(plan: SchedulePlan, stamp: dt.datetime) -> Event:
+    """One all-day event on as_of listing every overdue area, then the extra capacity
+    that would avoid it. Its UID is the as-of date's: planning the same day again
+    replaces it, and each plan's shortfall stays on the day it was planned from."""
+    late = plan.overdue
+    owed = dict(zip(zip(plan.owed["ward_code"], plan.owed["block_code"], strict=True),
+                    plan.owed["due_by"], strict=True))
+    lines = [overdue_line(r, owed.get((r.ward_code, r.block_code)))
+             for r in late.itertuples(index=False)]
+    lines += [f"Cần thêm {fmt_int(r.extra_per_day)} {UNIT_VI[r.unit]} mỗi ngày "
+              f"({POOL_VI.get(r.pool, r.pool)}) để không khu vực nào trễ hạn"
+              for r in plan.extra.itertuples(index=False)]
+    lines.append(f"Chính sách: {plan.policy_id}; tính đến ngày: {plan.as_of.isoformat()}")
+    ev = Event()
+    ev.add("uid", f"overdue.{plan.as_of.isoformat()}@{UID_DOMAIN}")
+    ev.add("dtstamp", stamp)
+    ev.add("sequence", (plan.as_of - _SEQUENCE_EPOCH).days)
+    ev.add("dtstart", plan.as_of)
+    ev.add("dtend", plan.as_of + dt.timedelta(days=1))
+    left_out = f", trong đó {len(owed)} chưa được lấy mẫu trong kỳ" if owed else ""
+    ev.add("summary", f"Quá hạn xét nghiệm: {len(late)} khu vực{left_out}")
+    ev.add("description", "\n".join(lines))
+    ev.add("categories", [OVERDUE_SHEET])
+    ev.add("transp", "TRANSPARENT")
+    return ev
+
+
 def schedule_ics(plan: SchedulePlan) -> bytes:
     """iCalendar: one all-day event per area round; policy id and as-of date as
     calendar properties (X-VUNGXANH-POLICY-ID, X-VUNGXANH-AS-OF) and in each event.
+    When areas go overdue, one more all-day event on as_of lists them all (a round left
+    out has no date to be an event of its own), and X-VUNGXANH-OVERDUE-AREAS and
+    X-VUNGXANH-NOT-SAMPLED count the overdue areas and those left out.
 
     DTSTAMP is the as-of date at midnight UTC rather than the clock, so the same plan
     always gives the same file."""
@@ -149,9 +252,13 @@ def schedule_ics(plan: SchedulePlan) -> bytes:
     cal.add("x-wr-calname", f"Lịch xét nghiệm {plan.as_of.isoformat()}")
     cal.add("x-vungxanh-policy-id", plan.policy_id)
     cal.add("x-vungxanh-as-of", plan.as_of.isoformat())
+    cal.add("x-vungxanh-overdue-areas", str(len(plan.overdue)))
+    cal.add("x-vungxanh-not-sampled", str(len(plan.owed)))
     stamp = dt.datetime.combine(plan.as_of, dt.time(), tzinfo=dt.UTC)
     for row in plan.rounds.itertuples(index=False):
         cal.add_component(_event(row, plan, stamp))
+    if len(plan.overdue):
+        cal.add_component(_overdue_event(plan, stamp))
     return cal.to_ical()
 
 

@@ -60,8 +60,26 @@ def test_too_little_capacity_names_the_overdue(cli_demo_db, tmp_path, capsys):
     capacity = 3_000
     df, summary = plan(cli_demo_db, tmp_path, capacity, capsys)
     assert "OVERDUE" in summary and "extra capacity needed" in summary
-    assert df.groupby("date")["samples"].apply(lambda s: s.astype(int).sum()).max() <= capacity
+    planned = df[df["date"] != ""]  # rows without a date: rounds the horizon leaves out
+    assert planned.groupby("date")["samples"].apply(lambda s: s.astype(int).sum()).max() <= (
+        capacity)
     assert (df["overdue_days"].astype(int) > 0).any()
+
+
+def test_summary_lists_every_overdue_area_of_the_file(cli_demo_db, tmp_path, capsys):
+    """Issue #17: the summary lists every overdue area (not the first 20), the same set
+    as the CSV's rows with overdue days or left out of the horizon, with the reason."""
+    df, summary = plan(cli_demo_db, tmp_path, 1_500, capsys)
+    head = next(x for x in summary.splitlines() if x.startswith("OVERDUE"))
+    count = int(head.split()[1])
+    lines = [x for x in summary.splitlines() if "days overdue" in x]
+    listed = {x.split()[0] for x in lines}
+    late = df[(df["overdue_days"].astype(int) > 0) | (df["reason"] != "")]
+    in_file = {w + (f"/{b}" if b else "") for w, b in zip(late["ward_code"],
+                                                         late["block_code"], strict=True)}
+    assert count > 20 and len(lines) == count and listed == in_file
+    assert any(x.endswith("Not sampled within the horizon") for x in lines)
+    assert (df.loc[df["date"] == "", "reason"] != "").all()
 
 
 @pytest.mark.parametrize("argv", [

@@ -50,6 +50,9 @@ def test_small_capacity_puts_the_shortfall_first(monkeypatch, demo_url):
     assert at.warning and "more samples a day" in at.warning[0].value
     overdue = at.dataframe[0].value
     assert len(overdue) > 0 and (overdue["Days overdue"] > 0).all()
+    reasons = {"Sampled late", "Not sampled within the horizon",
+               "Larger than a day's sampling capacity: cannot be sampled"}
+    assert set(overdue["Reason"]) <= reasons and overdue["Reason"].notna().all()
 
 
 def test_mark_a_round_done_records_it(monkeypatch, tmp_path):

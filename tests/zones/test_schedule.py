@@ -8,7 +8,15 @@ import pandas as pd
 import pytest
 
 from data.config.policy_files import load_policy
-from zones.schedule import OVERDUE_COLUMNS, ROUND_COLUMNS, plan_schedule
+from zones.schedule import (
+    NOT_SAMPLED,
+    OVERDUE_COLUMNS,
+    OWED_COLUMNS,
+    ROUND_COLUMNS,
+    SAMPLED_LATE,
+    TOO_LARGE,
+    plan_schedule,
+)
 
 POLICY = load_policy()
 AS_OF = dt.date(2021, 9, 10)
@@ -113,6 +121,38 @@ def test_round_still_owed_after_the_horizon_counts():
     # Due on day 2, never sampled: late days 3, 4 and the day after the horizon.
     assert (row.slip_days, row.owed_after_horizon) == (3, True)
     assert plan.rounds.empty
+
+
+def test_rounds_the_horizon_leaves_out_are_owed_with_their_reason():
+    # Two red blocks due today, room for one: the smaller waits past the horizon.
+    areas = _areas(["do", "do"], [300, 100])
+    plan = plan_schedule(areas, _rounds(areas, [3, 3]), AS_OF, POLICY, horizon=1,
+                         capacity=300)
+    assert list(plan.owed.columns) == OWED_COLUMNS
+    (row,) = plan.owed.itertuples()
+    assert (row.block_code, row.round, row.due_by, row.overdue_days, row.reason) == (
+        "T01", 2, AS_OF, 1, NOT_SAMPLED)
+    assert row.samples == 100 and row.tubes == 20
+    late = plan.overdue.set_index("block_code")
+    assert late.loc["T01", "owed_after_horizon"] and late.loc["T01", "reason"] == NOT_SAMPLED
+
+
+def test_an_area_already_overdue_and_too_large_for_any_day_is_owed():
+    # Last round 5 days ago (due 2 days before as_of), 100 samples, 50 a day: never
+    # sampled, owed since before as_of (a deadline before day 0 is still owed).
+    areas = _areas(["do"], [100])
+    plan = plan_schedule(areas, _rounds(areas, [5]), AS_OF, POLICY, horizon=4, capacity=50)
+    (late,) = plan.overdue.itertuples()
+    assert (late.overdue_days, late.backlog_days, late.owed_after_horizon, late.reason) == (
+        6, 2, True, TOO_LARGE)
+    (row,) = plan.owed.itertuples()
+    assert (row.due_by, row.overdue_days, row.round) == (AS_OF - dt.timedelta(days=2), 6, 2)
+
+
+def test_a_round_planned_late_is_sampled_late_and_not_owed():
+    areas = _areas(["do"], [100])
+    plan = plan_schedule(areas, _rounds(areas, [6]), AS_OF, POLICY, horizon=4, capacity=100)
+    assert plan.owed.empty and plan.overdue["reason"].tolist() == [SAMPLED_LATE]
 
 
 def test_capacity_per_district_and_date():

@@ -1,7 +1,9 @@
 """Schedule exports (data/exports/schedule.py): CSV byte-for-byte against a golden file,
 XLSX read back with openpyxl against a golden table, ICS against a golden file and
 parsed back with icalendar. Block names include formula attacks, which must come out
-inert in the spreadsheets and intact in the calendar.
+inert in the spreadsheets and intact in the calendar. The plan has one area overdue
+(backlog), so the files carry the overdue sheet, reason and event; areas left out of the
+horizon are tested in test_schedule_overdue.py.
 
 Set VUNGXANH_UPDATE_GOLDEN=1 to rewrite tests/support/golden/schedule.* after a deliberate
 change, then review the diff like code.
@@ -23,6 +25,7 @@ from data.config.policy_files import load_policy
 from data.exports.schedule import (
     CSV_COLUMNS,
     HEADERS_VI,
+    OVERDUE_SHEET,
     SUMMARY_SHEET,
     event_location,
     event_uid,
@@ -112,7 +115,8 @@ def test_xlsx_reads_back_as_the_golden_table(plan):
                                                for r in _sheet_rows(ws))
                    for ws in book.worksheets)
     assert text == _golden("schedule.xlsx.txt", text.encode("utf-8")).decode("utf-8")
-    assert book.sheetnames == [SUMMARY_SHEET, "901 Quận Hà Đông", "902 Huyện Đồng Mai"]
+    assert book.sheetnames == [SUMMARY_SHEET, OVERDUE_SHEET, "901 Quận Hà Đông",
+                               "902 Huyện Đồng Mai"]
     assert "golden-policy-1" in book.properties.keywords
     assert "2021-09-10" in book.properties.keywords
 
@@ -141,8 +145,12 @@ def test_ics_matches_the_golden_file_and_parses_back(plan):
     cal = Calendar.from_ical(data)
     assert cal["X-VUNGXANH-POLICY-ID"] == "golden-policy-1"
     assert cal["X-VUNGXANH-AS-OF"] == "2021-09-10"
-    events = cal.walk("VEVENT")
+    assert (cal["X-VUNGXANH-OVERDUE-AREAS"], cal["X-VUNGXANH-NOT-SAMPLED"]) == ("1", "0")
+    events = [e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("round-")]
     assert len(events) == len(plan.rounds)
+    (late,) = [e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("overdue.")]
+    assert str(late["UID"]) == "overdue.2021-09-10@vungxanh"
+    assert str(late["DESCRIPTION"]).startswith("90101/TDP05 · Tổ 4, Xã Biên Giang")
     assert len({str(e["UID"]) for e in events}) == len(events)
     by_uid = {str(e["UID"]): e for e in events}
     for row in plan.rounds.itertuples():
