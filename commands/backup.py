@@ -31,6 +31,8 @@ def run_backup(args, store, policy) -> int:
     except BackupError as exc:
         raise UsageError(said(exc, args.lang)) from None
     say("cli.backup.done", args.lang, file=dest, url=safe_url(store.url, args.lang))
+    if store.read_only:  # copied as it is read; it can take no audit entry
+        say("cli.backup.not_logged", args.lang, why=store.refused().text(args.lang))
     return EXIT_OK
 
 

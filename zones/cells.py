@@ -108,6 +108,27 @@ def odd_characters(text: str):
     return "odd_characters", {"chars": "; ".join(named + ["…"] * (len(found) > ODD_SHOWN))}
 
 
+def code_cell(value, width: int):
+    """clean_code of a cell, saying why it is not a code when it looks like one: (code,
+    None); (None, the `odd_characters` issue) for a value holding invisible characters or
+    digits other than 0–9, named in the value as written; (None, None) for any other
+    value that is not a code (the caller says "not a code" its own way)."""
+    code = clean_code(value, width)
+    return code, (None if code is not None else odd_characters(str(value)))
+
+
+def block_code_cell(value, limit: int):
+    """A block code cell (7.0, from a numeric shapefile field, is `7`): (code, None);
+    (None, the `odd_characters` issue) naming invisible or look-alike characters; (None,
+    None) for a code longer than `limit` characters (the caller says so its own way)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if odd := odd_characters(str(value)):
+        return None, odd
+    text = clean_text(value)
+    return (text if len(text) <= limit else None), None
+
+
 def parse_count(text: str):
     """(count, None) for a whole number ≥ 0 (`3` and `3.0` are 3; blank is NA), else
     (None, (issue, params)) with issue not_integer, negative or too_big: `3,5`, `2.5`,

@@ -15,7 +15,15 @@ import pandas as pd
 
 from data.store import audit
 from i18n import t
-from zones.cells import alias_lookup, clean_code, clean_text, count_cell, is_blank, match_header
+from zones.cells import (
+    alias_lookup,
+    block_code_cell,
+    clean_text,
+    code_cell,
+    count_cell,
+    is_blank,
+    match_header,
+)
 from zones.problems import Problem, Refused
 
 MAX_BYTES = 20_000_000  # SPEC's upload limit
@@ -153,17 +161,19 @@ def _check_row(number: int, cells: list[str], columns: dict[str, int], width: in
 
 
 def _cell(canon: str, value: str, known_wards: set[str] | None):
-    """(cleaned value, None) or (None, (problem key, parameters)) for one non-blank cell."""
+    """(cleaned value, None) or (None, (problem key, parameters)) for one non-blank cell;
+    a code holding invisible or look-alike characters names them."""
     if canon == "ward_code":
-        code = clean_code(value, 5)
+        code, odd = code_cell(value, 5)
         if code is None:
-            return None, ("bad_ward", {})
+            return None, odd or ("bad_ward", {})
         if known_wards is not None and code not in known_wards:
             return None, ("unknown_ward", {})
         return code, None
     if canon == "population":
         return count_cell(value)
-    text = clean_text(value)
-    if canon == "block_code" and len(text) > BLOCK_CODE_MAX:
-        return None, ("long_code", {"width": BLOCK_CODE_MAX})
-    return text, None
+    if canon == "block_code":
+        code, odd = block_code_cell(value, BLOCK_CODE_MAX)
+        return code, (None if code is not None else odd or (
+            "long_code", {"width": BLOCK_CODE_MAX}))
+    return clean_text(value), None

@@ -1,5 +1,7 @@
 """Files a coordinator gives the planner: the capacity table and recorded testing rounds.
-Both are checked whole, every problem named with its row, before anything is used."""
+Both are checked whole, every problem named with its row, before anything is used; a code,
+date or count holding invisible or look-alike characters names them, as the zone file
+does."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import pandas as pd
 
 from data.ingest.validate import parse_block, parse_date, parse_ward, problem
 from data.store.schema import WARD_ROW
-from zones.cells import header_key, parse_count
+from zones.cells import header_key, odd_characters, parse_count, parse_count_named
 from zones.problems import Problem, Refused
 
 FAR_FUTURE = dt.date(9999, 12, 31)  # a capacity table may plan days ahead
@@ -62,19 +64,30 @@ def read_capacity_file(path: str | Path, areas: pd.DataFrame, today: dt.date) ->
     key, problems = keys[0], []
     known = set(areas[key].astype(str))
     for i, r in enumerate(df.itertuples(index=False), start=2):
-        code = getattr(r, key)
-        if code not in known:
-            problems.append(_plan_problem(i, key, code, "unknown_code", field=key, code=code))
-        value, err = parse_count(r.capacity)
-        if err or value is pd.NA or value == 0:
-            problems.append(_plan_problem(i, "capacity", r.capacity, "capacity_positive"))
-        if "date" in df.columns and (err := parse_date(r.date, FAR_FUTURE)[1]):
-            problems.append(problem(i, "date", r.date, err[0], **err[1]))
+        problems += _capacity_problems(i, r, key, known, "date" in df.columns)
     if problems:
         raise PlanInputError(str(path), problems)
     out = df[[key, "capacity"]].assign(capacity=df["capacity"].map(lambda v: parse_count(v)[0]))
     if "date" in df.columns:
         out["date"] = [parse_date(v, FAR_FUTURE)[0] for v in df["date"]]
+    return out
+
+
+def _capacity_problems(i: int, r, key: str, known: set[str], dated: bool) -> list[Problem]:
+    """The problems of the capacity table's row `i` (`r`): its `key` code, its capacity
+    and (when `dated`) its date."""
+    code, out = getattr(r, key), []
+    if odd := odd_characters(code):
+        out.append(problem(i, key, code, odd[0], **odd[1]))
+    elif code not in known:
+        out.append(_plan_problem(i, key, code, "unknown_code", field=key, code=code))
+    value, err = parse_count_named(r.capacity)
+    if err and err[0] == "odd_characters":
+        out.append(problem(i, "capacity", r.capacity, err[0], **err[1]))
+    elif err or value is pd.NA or value == 0:
+        out.append(_plan_problem(i, "capacity", r.capacity, "capacity_positive"))
+    if dated and (err := parse_date(r.date, FAR_FUTURE)[1]):
+        out.append(problem(i, "date", r.date, err[0], **err[1]))
     return out
 
 
@@ -87,7 +100,7 @@ def read_rounds_file(path: str | Path, known: dict[str, set[str]],
         ward, err_w = parse_ward(r.ward_code, known)
         block, err_b = parse_block(ward or "", r.block_code, known)
         date, err_d = parse_date(r.date, today)
-        samples, err_s = parse_count(r.samples)
+        samples, err_s = parse_count_named(r.samples)
         for col, err in (("ward_code", err_w), ("block_code", err_b), ("date", err_d),
                          ("samples", err_s)):
             if err:

@@ -50,17 +50,22 @@ def _copy(src: sqlite3.Connection, dest: Path) -> None:
 
 
 def backup(store, dest: str | os.PathLike, *, actor: str) -> Path:
-    """Write a consistent copy of the store to `dest` (replaced if it exists)."""
+    """Write a consistent copy of the store to `dest` (replaced if it exists), logged in
+    the store. The store is read through its own engine, so one opened read-only
+    (`Store.read_only`: a read-only file, folder or media) is copied as it is read
+    (`mode=ro`, or immutable on read-only media); it takes no audit entry, so that
+    backup is not logged (the CLI says so)."""
     live, dest = sqlite_path(store.url), Path(dest).resolve()
     if dest == live:
         raise BackupError("request.backup.is_store", path=dest)
-    src = sqlite3.connect(live, timeout=30)
+    src = store.engine.raw_connection()
     try:
-        _copy(src, dest)
+        _copy(src.driver_connection, dest)
     finally:
         src.close()
-    with store.write() as c:
-        audit.record(c, actor, "store.backup", str(dest))
+    if store.read_only is None:
+        with store.write() as c:
+            audit.record(c, actor, "store.backup", str(dest))
     return dest
 
 

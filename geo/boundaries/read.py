@@ -19,7 +19,15 @@ from geo.boundaries.crs import (
     repair_polygons,
     to_lonlat,
 )
-from zones.cells import alias_lookup, clean_code, clean_text, count_cell, is_blank, match_header
+from zones.cells import (
+    alias_lookup,
+    block_code_cell,
+    clean_text,
+    code_cell,
+    count_cell,
+    is_blank,
+    match_header,
+)
 from zones.codes import WIDTH
 from zones.problems import FEATURE, Problem, Refused, Term
 
@@ -142,18 +150,17 @@ def _clean(canon: str, value, level: str) -> tuple[object, str | None, dict]:
         # ward's population, so it must be full.
         needed = canon in REQUIRED[level] or canon == "pop_2019"
         return None, ("missing_value" if needed else None), {}
-    if canon in CODE_WIDTH:
-        code = clean_code(value, CODE_WIDTH[canon])
-        return code, (None if code else "bad_code"), {"width": CODE_WIDTH[canon]}
     if canon in ("pop_2019", "population"):
-        count, issue = count_cell(value)
-        return count, *(issue or (None, {}))
-    if canon == "block_code" and isinstance(value, float) and value.is_integer():
-        value = int(value)  # a numeric shapefile field gives 7.0 for block 7
-    text = clean_text(value)
-    if canon == "block_code" and len(text) > BLOCK_CODE_MAX:
-        return None, "long_code", {"width": BLOCK_CODE_MAX}
-    return text, None, {}
+        clean, issue = count_cell(value)
+    elif canon in CODE_WIDTH:  # invisible or look-alike characters are named
+        clean, issue = code_cell(value, CODE_WIDTH[canon])
+        issue = issue or ("bad_code", {"width": CODE_WIDTH[canon]})
+    elif canon == "block_code":  # a numeric shapefile field gives 7.0 for block 7
+        clean, issue = block_code_cell(value, BLOCK_CODE_MAX)
+        issue = issue or ("long_code", {"width": BLOCK_CODE_MAX})
+    else:
+        return clean_text(value), None, {}
+    return clean, *((None, {}) if clean is not None else issue)
 
 
 def _normalise(raw: pd.DataFrame, mapping: dict[str, str], level: str):

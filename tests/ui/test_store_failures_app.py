@@ -75,3 +75,34 @@ def test_a_full_disk_during_an_upload_is_said_not_an_incident(monkeypatch, mount
     said = " ".join(e.value for e in at.error)
     assert "đã đầy" in said and str(mounted / "demo.db") in said, said
     assert (count_rows(url, "uploads"), count_rows(url)) == before
+
+
+def _mark_done_button(at: AppTest):
+    return next(b for b in at.button if b.label in ("Đã lấy mẫu", "Sampled"))
+
+
+def test_read_only_media_turns_marking_a_round_off_saying_why(monkeypatch, mounted):
+    remount_read_only(mounted)
+    at = goto(_app(monkeypatch, f"sqlite:///{mounted / 'demo.db'}"), "schedule")
+    _no_incident(at)
+    assert _mark_done_button(at).disabled
+    said = " ".join(c.value for c in at.caption)
+    assert "chỉ đọc" in said and str(mounted / "demo.db") in said, said
+    at.sidebar.radio(key="lang").set_value("en").run()
+    _no_incident(at)
+    assert _mark_done_button(at).disabled
+    assert "read-only" in " ".join(c.value for c in at.caption)
+
+
+def test_a_full_disk_marking_a_round_is_said_in_the_users_language(monkeypatch, mounted):
+    url = f"sqlite:///{mounted / 'demo.db'}"
+    at = goto(_app(monkeypatch, url), "schedule")
+    at.sidebar.radio(key="lang").set_value("en").run()
+    before = count_rows(url, "testing_rounds")
+    at.text_input[0].set_value("Trạm y tế")  # a form: the value goes with the submit
+    fill(mounted)
+    _mark_done_button(at).click().run()
+    _no_incident(at)
+    said = " ".join(e.value for e in at.error)
+    assert "is full" in said and str(mounted / "demo.db") in said, said
+    assert count_rows(url, "testing_rounds") == before

@@ -9,8 +9,10 @@ import pytest
 from zones.cells import (
     MAX_COUNT,
     alias_lookup,
+    block_code_cell,
     clean_code,
     clean_text,
+    code_cell,
     count_cell,
     header_key,
     is_blank,
@@ -69,6 +71,29 @@ def test_clean_text_trims_joins_spaces_and_composes():
 ])
 def test_clean_code_pads_ascii_digits_only(value, width, code):
     assert clean_code(value, width) == code
+
+
+@pytest.mark.parametrize(("value", "code", "named"), [
+    ("9541", "09541", None), (9541.0, "09541", None), ("95A1", None, None),
+    ("9541\u200b", None, "5: U+200B ZERO WIDTH SPACE"),
+    (" \ufeff9541", None, "2: U+FEFF ZERO WIDTH NO-BREAK SPACE"),  # as written
+    ("\u0669541", None, "1: U+0669 ARABIC-INDIC DIGIT NINE"),
+])
+def test_a_code_cell_names_what_makes_it_no_code(value, code, named):
+    found, issue = code_cell(value, 5)
+    assert found == code
+    assert (issue is None) if named is None else (named in issue[1]["chars"])
+
+
+@pytest.mark.parametrize(("value", "code", "named"), [
+    (" TDP  01 ", "TDP 01", None), (7.0, "7", None), ("T" * 33, None, None),
+    ("TDP\u200d01", None, "4: U+200D ZERO WIDTH JOINER"),
+])
+def test_a_block_code_cell_names_odd_characters_and_refuses_long_codes(value, code, named):
+    found, issue = block_code_cell(value, 32)
+    assert found == code
+    assert (issue is None) if named is None else (issue[0] == "odd_characters" and
+                                                   named in issue[1]["chars"])
 
 
 @pytest.mark.parametrize(("text", "count"), [

@@ -2,7 +2,8 @@
 areas go overdue and the extra capacity that would fix it), the daily load against
 capacity, the plan as a calendar-like table, the three exports, and marking a round done.
 Anyone may look at the plan; its downloads need the schedule right and marking a round the
-rounds right (coordinators and admins), as the CLI's `schedule` and `record-rounds`."""
+rounds right (coordinators and admins), as the CLI's `schedule` and `record-rounds`. A
+store that takes no write (read-only) turns marking off, saying why."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import streamlit as st
 from data.exports.schedule import schedule_csv, schedule_ics, schedule_xlsx
 from data.ingest.plan_inputs import PlanInputError, read_capacity_file
 from data.services.figures import schedule_as_of
+from data.store.engine import StoreUnusable
 from i18n import t as tr
 from i18n.formats import fmt_date
 from ui import auth_gate, common
@@ -72,6 +74,8 @@ def _shortfall(p, lang: str) -> None:
         tr("schedule.col.level", lang): [label(v, lang) for v in late["level"]],
         tr("schedule.col.population", lang): late["population"],
         tr("schedule.col.overdue_days", lang): late["overdue_days"],
+        tr("schedule.col.reason", lang): [tr(f"schedule.reason.{c}", lang)
+                                           for c in late["reason"]],
     }), hide_index=True)
 
 
@@ -108,12 +112,13 @@ def _downloads(store, p, lang: str) -> None:
 
 
 def _mark_done(store, p, lang: str) -> None:
-    """Record a planned round as done (recorded in the store as a dashboard round)."""
+    """Record a planned round as done (recorded in the store as a dashboard round); off,
+    saying why, when the store takes no write (opened read-only)."""
     today = common.today_vn()
     due = p.rounds[pd.to_datetime(p.rounds["date"]).dt.date <= today]
     if due.empty or not auth_gate.require(store, "rounds", lang, page=False):
         return
-    signed_in = auth_gate.access(store).name
+    signed_in, refused = auth_gate.access(store).name, store.refused()
     with st.form("mark-done"):
         st.markdown(f"**{tr('schedule.mark_title', lang)}**")
         options = list(due.index)
@@ -121,17 +126,29 @@ def _mark_done(store, p, lang: str) -> None:
             f"{fmt_date(due.at[i, 'date'], lang)} · {due.at[i, 'ward_name']} · "
             f"{due.at[i, 'block_name']}"))
         if signed_in is None:  # local mode: the name is typed, as before accounts
-            user = st.text_input(tr("schedule.user", lang))
+            user = st.text_input(tr("schedule.user", lang), disabled=refused is not None)
         else:
             user = signed_in
             st.caption(tr("auth.recorded_as", lang, name=auth_gate.md(signed_in)))
-        if st.form_submit_button(tr("schedule.mark_done", lang)):
-            if not user.strip():
-                st.error(tr("schedule.need_user", lang))
-                return
-            row = due.loc[[pick], ["ward_code", "block_code", "date", "samples"]]
-            store.record_rounds(row, source="dashboard", user=user.strip())
-            st.success(tr("schedule.marked", lang))
+        if refused is not None:
+            st.caption(tr("schedule.mark_off", lang, why=refused.text(lang)))
+        if st.form_submit_button(tr("schedule.mark_done", lang), disabled=refused is not None):
+            _record(store, due.loc[[pick]], user.strip(), lang)
+
+
+def _record(store, row: pd.DataFrame, user: str, lang: str) -> None:
+    """Store the round `row` under `user`; a full disk or a read-only store is said in the
+    user's language (the write was rolled back), not as an incident."""
+    if not user:
+        st.error(tr("schedule.need_user", lang))
+        return
+    try:
+        store.record_rounds(row[["ward_code", "block_code", "date", "samples"]],
+                            source="dashboard", user=user)
+    except StoreUnusable as exc:
+        st.error(exc.text(lang))
+        return
+    st.success(tr("schedule.marked", lang))
 
 
 def render(store, lang: str) -> None:

@@ -1,8 +1,12 @@
-"""Online backup and restore of the SQLite store: the restored store equals the backup."""
+"""Online backup and restore of the SQLite store: the restored store equals the backup,
+also when the store is read-only (a read-only file, or on read-only media)."""
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +15,7 @@ from data.store import audit
 from data.store.backup import BackupError, backup, restore
 from data.store.database import Store
 from tests.support.ingest_files import load_small_areas, row, zone_csv
+from tests.support.mounts import read_only_file, remount_read_only, tmpfs
 
 
 def _dump(url: str) -> dict:
@@ -77,3 +82,38 @@ def test_backup_is_for_sqlite_only(pg_url, tmp_path):
     with pytest.raises(BackupError, match="pg_dump"):
         backup(store, tmp_path / "x.db", actor="t")
     store.dispose()
+
+
+@contextlib.contextmanager
+def _read_only(kind: str, url: str, where: Path):
+    """The store `url` made read-only: its file (a read-only bind mount, its folder
+    writable), or a copy on read-only media (a tmpfs remounted read-only)."""
+    path = Path(url.removeprefix("sqlite:///"))
+    if kind == "file":
+        with read_only_file(path):
+            yield url
+        return
+    with tmpfs(where, "8m") as point:
+        shutil.copy(path, point / "store.db")
+        remount_read_only(point)
+        yield f"sqlite:///{point / 'store.db'}"
+
+
+@pytest.mark.parametrize("kind", ["file", "media"])
+def test_backup_of_a_read_only_store_is_a_good_copy(kind, small_areas_url, tmp_path, capsys):
+    day = tmp_path / "day.csv"
+    day.write_bytes(zone_csv([row(), row(block="", level="đỏ")]))
+    assert main(["--db", small_areas_url, "ingest", str(day)]) == 0
+    saved = _dump(small_areas_url)
+    copy, fresh = tmp_path / "backup.db", f"sqlite:///{tmp_path / 'fresh.db'}"
+    with _read_only(kind, small_areas_url, tmp_path / "media") as url:
+        capsys.readouterr()
+        assert main(["--db", url, "--lang", "en", "backup", str(copy)]) == 0, \
+            capsys.readouterr().err
+        out = capsys.readouterr().out
+        assert str(copy) in out and "not logged" in out, out
+        assert _dump(url) == saved
+    assert sqlite3.connect(copy).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert _dump(f"sqlite:///{copy}") == saved
+    assert main(["--db", fresh, "restore", str(copy)]) == 0
+    assert _dump(fresh) == saved
