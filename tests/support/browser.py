@@ -96,6 +96,16 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout: float) -> None:
     raise TimeoutError(f"streamlit did not answer {base}/_stcore/health in {timeout:.0f} s")
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """End a server the tests started: politely, then for sure after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextlib.contextmanager
 def streamlit_process(db_url: str, log: Path, timeout: float = 60, env: dict | None = None):
     """`streamlit run app.py` on a free localhost port with the store at `db_url` and the
@@ -115,12 +125,7 @@ def streamlit_process(db_url: str, log: Path, timeout: float = 60, env: dict | N
             wait_healthy(base, proc, timeout)
             yield proc, base, start
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 @contextlib.contextmanager

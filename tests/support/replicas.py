@@ -28,7 +28,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.browser import ARTIFACTS, free_port, streamlit_process
+from tests.support.browser import ARTIFACTS, free_port, stop, streamlit_process
 from tests.support.fixtures import unavailable
 
 NGINX = Path("/usr/sbin/nginx")
@@ -201,12 +201,7 @@ def nginx_process(where: Path, upstreams: list[str], timeout: float = 30):
             _wait_nginx(base, proc, where, timeout)
             yield proc, base
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
 
 
 @contextlib.contextmanager

@@ -6,10 +6,8 @@ of disk or refuses writes. The CLI prints the message with exit status 2, never 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -24,9 +22,9 @@ from data.ingest.zone_file import ingest_file
 from data.store.database import Store
 from tests.support.fixtures import unavailable
 from tests.support.ingest_files import POLICY, TODAY, load_small_areas, row, zone_csv
-from tests.support.mounts import fill, read_only_file, remount_read_only, tmpfs
+from tests.support.mounts import fill, read_only_file, tmpfs
 from tests.support.paths import ROOT
-from tests.support.said_checks import untranslated
+from tests.support.store_failure_cases import cli_args, said_both
 from tests.support.store_failure_cases import rounds as _rounds
 from zones.problems import Unsaid
 
@@ -41,19 +39,12 @@ def big_upload(note_bytes: int = 3000) -> bytes:
         note_bytes // 12)) for w, b in AREAS for d in range(1, 20)])
 
 
-def _said(exc: Unsaid, *parts: str) -> None:
-    """Both languages said, the English holding `parts`, the Vietnamese translated."""
-    english = exc.text("en")
-    assert all(p in english for p in parts), english
-    assert exc.text("vi") != english and untranslated(exc) == [], exc.text("vi")
 
 
 def _ingest(store, raw: bytes):
     return ingest_file(store, raw, "ngay.csv", user="Lan", today=TODAY, policy=POLICY)
 
 
-def _cli(url: str, *argv: str, lang: str = "en") -> list:
-    return ["--db", url, "--lang", lang, *argv]
 
 
 # ---- a full disk ------------------------------------------------------------------------
@@ -76,7 +67,7 @@ def test_a_full_disk_refuses_the_upload_whole_and_names_the_disk(disk):
         filler = fill(disk, leave=64 * 1024)
         with pytest.raises(Unsaid) as exc:
             _ingest(store, big_upload())
-        _said(exc.value, str(disk / "store.db"), "full", "nothing was stored")
+        said_both(exc.value, str(disk / "store.db"), "full", "nothing was stored")
         assert store.table_counts() == before  # nothing half-stored
         filler.unlink()  # space freed: the same file is stored, the store was not harmed
         _, outcome = _ingest(store, big_upload())
@@ -90,7 +81,7 @@ def test_the_cli_says_the_disk_is_full_and_exits_2(disk, tmp_path, capsys, lang,
     url, big = f"sqlite:///{disk / 'store.db'}", tmp_path / "big.csv"
     big.write_bytes(big_upload())
     fill(disk, leave=64 * 1024)
-    assert main(_cli(url, "ingest", str(big), lang=lang)) == 2
+    assert main(cli_args(url, "ingest", str(big), lang=lang)) == 2
     err = capsys.readouterr().err
     assert says in err and str(disk / "store.db") in err, err
     assert "internal" not in err and "nội bộ" not in err
@@ -120,7 +111,7 @@ def test_a_read_only_store_file_is_read_and_refuses_writes(read_only_store):
         with pytest.raises(Unsaid) as exc:
             _ingest(store, SMALL)
         path = read_only_store.removeprefix("sqlite:///")
-        _said(exc.value, path, "read-only")
+        said_both(exc.value, path, "read-only")
         with pytest.raises(Unsaid):
             store.record_rounds(_rounds(), source="cli", user="Lan")
         assert store.table_counts() == before
@@ -133,7 +124,7 @@ def test_the_cli_refuses_to_write_a_read_only_store_and_exits_2(read_only_store,
                                                                capsys, lang, says):
     good = tmp_path / "good.csv"
     good.write_bytes(SMALL)
-    assert main(_cli(read_only_store, "ingest", str(good), lang=lang)) == 2
+    assert main(cli_args(read_only_store, "ingest", str(good), lang=lang)) == 2
     err = capsys.readouterr().err
     assert says in err and read_only_store.removeprefix("sqlite:///") in err, err
     assert "internal" not in err and "nội bộ" not in err
@@ -182,93 +173,9 @@ def test_a_store_its_user_may_not_write_is_opened_read_only(small_areas_url, fil
         shutil.rmtree(folder)
 
 
-# ---- read-only media --------------------------------------------------------------------
-
-
-@pytest.fixture
-def media(tmp_path, cli_demo_db):
-    """The CLI's small demo city on read-only media (a tmpfs remounted read-only)."""
-    with tmpfs(tmp_path / "media", "64m") as point:
-        shutil.copy(cli_demo_db.removeprefix("sqlite:///"), point / "demo.db")
-        remount_read_only(point)
-        yield f"sqlite:///{point / 'demo.db'}"
-
-
-def test_a_store_on_read_only_media_opens_read_only(media):
-    store = Store(media)
-    try:
-        assert store.read_only
-        assert store.count("wards") == 8 and not store.reports().empty
-        assert store.date_range()[1] == dt.date(2021, 9, 30)
-        with pytest.raises(Unsaid) as exc:
-            store.record_rounds(_rounds(), source="cli", user="Lan")
-        _said(exc.value, media.removeprefix("sqlite:///"), "read-only media")
-        assert store.count("testing_rounds") == 0
-    finally:
-        store.dispose()
-
-
-@pytest.mark.parametrize("argv", [
-    ["export-levels", "--as-of", "2021-09-30"],
-    ["trends", "--from", "2021-09-01", "--to", "2021-09-30"],
-    ["targets", "--as-of", "2021-09-30"],
-    ["audit"],
-])
-def test_read_commands_work_on_read_only_media(media, capsys, argv):
-    assert main(_cli(media, *argv)) == 0, capsys.readouterr().err
-    assert capsys.readouterr().out
-
-
-@pytest.mark.parametrize(("lang", "says"), [("en", "read-only media"),
-                                             ("vi", "phương tiện chỉ đọc")])
-def test_writing_commands_refuse_on_read_only_media(media, tmp_path, capsys, lang, says):
-    good, rounds = tmp_path / "good.csv", tmp_path / "rounds.csv"
-    good.write_bytes(zone_csv([row(ward="90001", block="", date="29/09/2021")]))
-    rounds.write_text("ward_code,block_code,date,samples\n", encoding="utf-8")
-    for argv in (["ingest", str(good)], ["record-rounds", str(rounds)], ["demo"]):
-        assert main(_cli(media, *argv, lang=lang)) == 2, argv
-        err = capsys.readouterr().err
-        assert says in err and media.removeprefix("sqlite:///") in err, err
-
-
-def test_an_old_schema_on_read_only_media_is_refused_clearly(tmp_path, small_areas_url,
-                                                            capsys):
-    c = sqlite3.connect(small_areas_url.removeprefix("sqlite:///"))
-    with c:
-        c.execute("UPDATE alembic_version SET version_num = '0006'")
-    c.close()  # the last connection checkpoints the WAL into the file copied below
-    with tmpfs(tmp_path / "old", "4m") as point:
-        shutil.copy(small_areas_url.removeprefix("sqlite:///"), point / "old.db")
-        remount_read_only(point)
-        url = f"sqlite:///{point / 'old.db'}"
-        with pytest.raises(Unsaid) as exc:
-            Store(url)
-        _said(exc.value, str(point / "old.db"), "read-only", "0006", "upgraded")
-        assert main(_cli(url, "audit")) == 2
-        err = capsys.readouterr().err
-        assert "0006" in err and "--db takes" not in err, err
-
-
-def test_unmerged_writes_on_read_only_media_are_refused_not_hidden(tmp_path, small_areas_url):
-    """A copy made while the store was open brings its -wal: opened immutable, the store
-    would show the data without those writes, so it is refused, saying what to copy."""
-    live = small_areas_url.removeprefix("sqlite:///")
-    c = sqlite3.connect(live)
-    with c:
-        c.execute("INSERT INTO provinces (code, name) VALUES ('98', 'Tỉnh Mới')")
-    with tmpfs(tmp_path / "copy", "4m") as point:
-        shutil.copy(live, point / "store.db")
-        shutil.copy(f"{live}-wal", point / "store.db-wal")
-        c.close()
-        remount_read_only(point)
-        with pytest.raises(Unsaid) as exc:
-            Store(f"sqlite:///{point / 'store.db'}")
-        _said(exc.value, str(point / "store.db-wal"), "copy both files")
-
-
 def test_an_unopenable_file_says_what_the_driver_said_not_the_url_syntax(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'no' / 'such' / 'folder' / 'store.db'}"
-    assert main(_cli(url, "audit")) == 2
+    assert main(cli_args(url, "audit")) == 2
     err = capsys.readouterr().err
     assert "unable to open database file" in err and "--db takes" not in err, err
 
@@ -297,7 +204,7 @@ def test_postgresql_out_of_disk_is_said_and_rolled_back(pg_url):
         before = store.table_counts()
         with pytest.raises(Unsaid) as exc:
             _ingest(store, SMALL)
-        _said(exc.value, "full", "nothing was stored")
+        said_both(exc.value, "full", "nothing was stored")
         assert store.table_counts() == before
     finally:
         store.dispose()
@@ -318,7 +225,7 @@ def test_postgresql_refusing_writes_is_said(pg_url):
         assert len(store.known_areas()) == 3
         with pytest.raises(Unsaid) as exc:
             store.record_rounds(_rounds(), source="cli", user="Lan")
-        _said(exc.value, "read-only", "refuses writes")
+        said_both(exc.value, "read-only", "refuses writes")
         assert make_url(pg_url).render_as_string(hide_password=True) in str(exc.value)
     finally:
         store.dispose()
