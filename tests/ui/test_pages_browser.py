@@ -206,7 +206,7 @@ def test_schedule_csv_download(chromium, dashboard):
     header = text.splitlines()[0]
     assert header == ("\ufeffdate,district_code,district_name,ward_code,ward_name,block_code,"
                       "block_name,level,population,samples,tubes,round,due_by,overdue_days,"
-                      "policy_id,as_of")
+                      "policy_id,as_of,reason")
     assert len(text.splitlines()) > 1
     _shot(page, "pages-schedule.png")
     page.close()
