@@ -48,3 +48,13 @@ def test_the_setting_is_read_and_a_bad_entry_named(monkeypatch):
     monkeypatch.setenv("VUNGXANH_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local")
     with pytest.raises(Unsaid, match=r"'proxy\.local'"):
         clients.trusted_proxies()
+
+
+def test_a_mapped_loopback_peer_matches_its_ipv4_entry():
+    """`streamlit run app.py` on every address sees a same-machine proxy as
+    ::ffff:127.0.0.1; VUNGXANH_TRUSTED_PROXIES=127.0.0.1 must cover it (README)."""
+    loopback = clients.parse_networks("127.0.0.1")
+    assert clients.client_address("::ffff:127.0.0.1", ["198.51.100.1"], loopback) == \
+        "198.51.100.1"
+    assert clients.client_address("::ffff:10.9.9.9", ["198.51.100.1"], loopback) == \
+        "10.9.9.9"
