@@ -32,6 +32,7 @@ from commands.common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
+    refuse_store_output,
     safe_url,
     say,
     set_language,
@@ -77,13 +78,20 @@ def _language(argv: list[str]) -> str:
 def _open_store(args):
     """The store (opened the command's way, if it has one: `restore`), or None after
     telling the user how to fix the URL (masked: it may hold a password) or why the store
-    cannot be used (a newer version made it)."""
+    cannot be used (a newer version made it, another program's database, its driver is
+    missing). A command that cannot make a store (any but `creates_store`) refuses a
+    SQLite file that does not exist: a mistyped path, not a new store."""
     from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 
     from data.store.database import Store
+    from data.store.engine import sqlite_file
     from zones.problems import Unsaid, said
 
     try:
+        path = sqlite_file(settings.database_url(args.db))
+        if path is not None and not path.exists() and not getattr(args, "creates_store", False):
+            say("cli.db.no_store", args.lang, err=True, path=path, command=args.command)
+            return None
         return getattr(args, "open_store", Store)(args.db)
     except Unsaid as exc:
         say("cli.error", args.lang, err=True, error=said(exc, args.lang))
@@ -115,6 +123,9 @@ def _run(args, store, policy) -> int:
     args.login = login(args, store)
     if args.command in WRITES and (refused := store.refused()) is not None:
         raise refused  # before any work: the store was opened read-only
+    # The file the command writes (-o, or backup's FILE) is never the store itself.
+    refuse_store_output(getattr(args, getattr(args, "writes_to", "output"), None), store,
+                        args.lang)
     status = args.handler(args, store, policy)
     # After the change, so a rejected file leaves even the audit log as it was.
     if status == EXIT_OK and args.command in WRITES and not getattr(args, "dry_run", False):
@@ -129,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits 2 on a usage error
     set_language(args.lang)
+    if args.db is not None and not args.db.strip():  # an unset variable, not the default
+        parser.error(t("cli.db.empty", args.lang))
     from data.config.policy_files import load_policy
     from data.store.audit import incident
     from data.store.engine import StoreUnusable

@@ -10,11 +10,11 @@ from zones.problems import said
 def register(sub) -> None:
     s = sub.add_parser("backup", help="consistent online copy of the SQLite store")
     s.add_argument("backup_file", metavar="FILE")
-    s.set_defaults(handler=run_backup)
+    s.set_defaults(handler=run_backup, writes_to="backup_file")
     s = sub.add_parser("restore", help="replace the SQLite store with a backup")
     s.add_argument("backup_file", metavar="FILE")
     # A store a newer version made is refused when opened, except for a restore over it.
-    s.set_defaults(handler=run_restore, open_store=open_for_restore)
+    s.set_defaults(handler=run_restore, open_store=open_for_restore, creates_store=True)
 
 
 def open_for_restore(url: str | None):

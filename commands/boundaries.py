@@ -12,7 +12,7 @@ def register(sub) -> None:
     s.add_argument("file", help="GeoJSON, GeoPackage, zipped Shapefile, KML or KMZ")
     s.add_argument("--crs", help="CRS of a file that has none, e.g. EPSG:32648")
     s.add_argument("--level", choices=("ward", "block"), default="ward")
-    s.set_defaults(handler=run_boundaries)
+    s.set_defaults(handler=run_boundaries, creates_store=True)
 
     s = sub.add_parser("import-blocks", help="import the blocks table (tổ dân phố)")
     s.add_argument("csv", help="CSV: ward_code, block_code, block_name, population")

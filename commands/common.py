@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from contextvars import ContextVar
 from pathlib import Path
@@ -118,11 +119,27 @@ def print_problems(head: str | None, problems, lang: str, *, out=None,
 
 
 def safe_url(url: str | None, lang: str) -> str:
-    """A store URL fit to print: the password masked."""
-    from sqlalchemy.engine import make_url
+    """A store URL fit to print: the password, and secrets in its query string
+    (`?password=`, `?token=`…), masked."""
+    from data.store.engine import masked_url
 
     try:
-        return make_url(url).render_as_string(hide_password=True) if url else \
-            t("cli.url.default", lang)
+        return masked_url(url) if url else t("cli.url.default", lang)
     except Exception:  # an unparsable URL may still hold a secret: show none of it
         return t("cli.url.unparsable", lang)
+
+
+def refuse_store_output(output: str | None, store, lang: str) -> None:
+    """UsageError (exit 2, naming the file) when the file a command is to write is the
+    SQLite store itself or one of its own files (-wal, -shm, -journal), under any name (a
+    relative path, a symbolic or hard link): writing it would destroy the store. cli.py
+    checks every command's output this way before the command runs."""
+    if not output or store.path is None:
+        return
+    target = Path(output).resolve()
+    for live in {store.path, store.path.resolve()}:
+        for end in ("", "-wal", "-shm", "-journal"):
+            own = live.with_name(live.name + end)
+            if target == own.resolve() or (target.exists() and own.exists()
+                                           and os.path.samefile(target, own)):
+                raise UsageError(t("cli.output_is_store", lang, path=output, store=live))

@@ -40,7 +40,7 @@ def register(sub) -> None:
     s.add_argument("--days", type=positive_int, default=60)
     s.add_argument("--end", type=iso_date, default=dt.date(2021, 9, 30))
     s.add_argument("--seed", type=int, default=2021)
-    s.set_defaults(handler=run)
+    s.set_defaults(handler=run, creates_store=True)
 
 
 def run(args, store, policy) -> int:

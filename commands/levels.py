@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 
 from commands.common import EXIT_OK, EXIT_REJECTED, iso_date, safe_url, say
+from i18n import t
+from i18n.formats import fmt_date
 
 
 def register(sub) -> None:
@@ -16,11 +18,18 @@ def register(sub) -> None:
 
 
 def run(args, store, policy) -> int:
+    """Write the export: 0; 1 (and why, on stderr) when the store has no areas, or no area
+    a level that day (a file of `unknown` only is not open data), as export-map does."""
     from data.exports.levels import levels_table, write_levels
+    from zones.levels import UNKNOWN
 
     df = levels_table(store, args.as_of, policy)
     if df.empty:
         say("cli.levels.no_areas", args.lang, err=True, url=safe_url(store.url, args.lang))
+        return EXIT_REJECTED
+    if not (df["level"] != UNKNOWN).any():
+        print(t("htmlmap.no_levels", args.lang, date=fmt_date(args.as_of, args.lang)),
+              file=sys.stderr)
         return EXIT_REJECTED
     write_levels(df, args.format, args.output or sys.stdout.buffer, store=store)
     if args.output:

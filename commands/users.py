@@ -17,6 +17,7 @@ def register(sub) -> None:
     a.add_argument("--wards", help="comma-separated ward codes a reporter reports for")
     a.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of standard input")
+    a.set_defaults(creates_store=True)  # accounts may come before the areas
     a = users.add_parser("set-role", help="change an account's role")
     a.add_argument("name")
     a.add_argument("--role", required=True, choices=ROLES)

@@ -113,6 +113,18 @@ def _check(store, role: str | None, wards: list[str] | None) -> None:
         raise AuthError("accounts.unknown_wards", codes=", ".join(unknown))
 
 
+def _refuse_taken(c, name: str) -> None:
+    """Refuse a new account `name` that is taken, or that differs from an account only in
+    case (`ADMIN` beside `admin`: two accounts a person cannot tell apart, and OpenID
+    Connect looks names up lower-cased). Names are ASCII, so SQL's lower() is casefold."""
+    taken = c.execute(select(users.c.name).where(func.lower(users.c.name) == name.lower())
+                      .order_by(users.c.name)).scalars().all()
+    if name in taken:
+        raise AuthError("accounts.exists", name=repr(name))
+    if taken:
+        raise AuthError("accounts.exists_case", name=repr(name), other=repr(taken[0]))
+
+
 def add_user(store, name: str, role: str, password: str, *, wards: list[str] = (),
              actor: str) -> User:
     if not _NAME.fullmatch(name):
@@ -123,8 +135,7 @@ def add_user(store, name: str, role: str, password: str, *, wards: list[str] = (
     _check(store, role, wards)
     now = dt.datetime.now(dt.UTC)
     with store.write() as c:
-        if c.execute(select(users.c.name).where(users.c.name == name)).first():
-            raise AuthError("accounts.exists", name=repr(name))
+        _refuse_taken(c, name)
         c.execute(users.insert().values(
             name=name, role=role, wards=",".join(wards), password_hash=_HASHER.hash(password),
             disabled=False, created_at=now, updated_at=now))

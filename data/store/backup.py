@@ -18,7 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from data.store import audit
-from data.store.engine import NewerSchema, check_known, make_engine, migrate
+from data.store.engine import make_engine
+from data.store.revisions import NewerSchema, check_known, migrate
 from zones.problems import Term, Unsaid
 
 

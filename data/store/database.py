@@ -13,7 +13,8 @@ from sqlalchemy.engine import Connection
 
 from data.config.settings import database_url
 from data.store import audit, derived, pack_reads, packs, trend_packs
-from data.store.engine import StoreReadOnly, locate, make_engine, open_schema, refusals, writer
+from data.store.engine import StoreReadOnly, locate, make_engine, refusals, writer
+from data.store.revisions import open_schema
 from data.store.schema import (
     ALL_TABLES,
     REPORT_FIELDS,
@@ -41,15 +42,15 @@ from data.store.uploads import (
 
 class Store:
     """A handle on one database; methods are short transactions. A SQLite file that
-    cannot be written is opened read-only (`read_only` says why: "media", "file" or
-    "folder"): it is read as it is, and every write is refused saying so."""
+    cannot be written is opened read-only (`read_only` says why: "media", "file",
+    "folder" or "journal"): it is read as it is, and every write is refused saying so."""
 
     def __init__(self, url: str | None = None, *, migrate_schema: bool = True):
         self.url = database_url(url)
         self.path, self.where, self.read_only = locate(self.url)
         self.engine = make_engine(self.url, read_only=self.read_only is not None)
         if migrate_schema:
-            try:  # NewerSchema: a newer version made this store; StoreFull, StoreReadOnly
+            try:  # NewerSchema, NotAStore (another program's); StoreFull, StoreReadOnly
                 open_schema(self.engine, self.where, self.path, self.read_only)
             except Exception:
                 self.engine.dispose()
@@ -278,7 +279,7 @@ class Store:
 
     def refused(self) -> StoreReadOnly | None:
         """Why this store takes no write (it was opened read-only), or None."""
-        return StoreReadOnly.of(self.where, self.read_only) if self.read_only else None
+        return StoreReadOnly.of(self.where, self.read_only, self.path) if self.read_only else None
 
     @contextmanager
     def write(self):

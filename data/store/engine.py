@@ -1,19 +1,18 @@
 """The database engine: SQLite (the embedded default) or PostgreSQL, the locks that make
-writers queue, the schema migrations (Alembic, loaded only when the schema is behind), and
-what a store that cannot take a write says: a full disk, a read-only file, folder, media
-or server. A SQLite file that cannot be written is opened read-only, so it can be read."""
+writers queue, and what a store that cannot be opened or take a write says: a URL not
+understood or without its driver, a full disk, a read-only file, folder, media or server,
+or files left beside it that cannot be written. A SQLite file that cannot be written is
+opened read-only, so it can be read. The schema's migrations are data.store.revisions's."""
 
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import DBAPIError
 
 from data.config.settings import database_url
@@ -23,6 +22,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITER_OPTION = "vungxanh_writer"
 # Advisory-lock namespaces (PostgreSQL's two-int form): one for the schema, one for wards.
 LOCK_SCHEMA, LOCK_WARD = 0x5658_0001, 0x5658_0002
+# Query-string keys whose values are never shown (?password=…, ?sslpassword=…, ?token=…).
+_SECRET_KEYS = ("password", "passwd", "secret", "token")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -32,8 +33,19 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may wait for a lock
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")  # readers do not block the uploader
+    if not _foreign(cur):  # another program's database is refused as it is, not switched
+        cur.execute("PRAGMA journal_mode=WAL")  # readers do not block the uploader
     cur.close()
+
+
+def _foreign(cur: sqlite3.Cursor) -> bool:
+    """Whether the database holds tables but no vungxanh schema: another program's, left
+    as it is (its journal mode too) for data.store.revisions.NotAStore to refuse. Only a
+    database not in WAL mode yet is looked into: a vungxanh store is, once opened."""
+    if cur.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return False
+    names = {n for (n,) in cur.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return bool(names) and "alembic_version" not in names
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -75,15 +87,24 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     """The engine of `url`; `read_only` (a SQLite file that cannot be written, see
     `read_only_why`): opened read-only, every write refused by SQLite itself."""
     url = database_url(url)
-    if url.startswith("sqlite"):
-        path = sqlite_file(url) if read_only else None
-        engine = create_engine(url) if path is None else create_engine(
-            url, creator=lambda: _read_only_connection(path))
-        event.listen(engine, "connect", _sqlite_pragmas if path is None else
-                     _sqlite_read_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    if not url.startswith("sqlite"):
+        return _create(url, pool_pre_ping=True)
+    path = sqlite_file(url) if read_only else None
+    engine = _create(url) if path is None else _create(
+        url, creator=lambda: _read_only_connection(path))
+    event.listen(engine, "connect", _sqlite_pragmas if path is None else _sqlite_read_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _create(url: str, **options) -> Engine:
+    """create_engine; NoDriver when the URL's database driver is not installed (the only
+    module create_engine imports: a dialect it has no plugin for is NoSuchModuleError)."""
+    try:
+        return create_engine(url, **options)
+    except ImportError as exc:
+        raise NoDriver("request.store.no_driver", where=masked_url(url),
+                       module=exc.name or str(exc)) from None
 
 
 def writer(engine: Engine) -> Engine:
@@ -103,14 +124,18 @@ def lock_for_write(c: Connection, keys: str | list[str], namespace: int) -> None
                   {"ns": namespace, "keys": keys})
 
 
-class NewerSchema(Unsaid):
-    """A store whose schema revision no migration of this code has: a newer vungxanh made
-    it. Refused when the store is opened, before anything reads or migrates it."""
-
-
 class StoreUnusable(Unsaid):
     """The store cannot do what was asked (its disk is full, it is read-only): said to the
     user, who can fix it, and no internal error."""
+
+
+class BadUrl(StoreUnusable):
+    """A store URL SQLAlchemy cannot take apart (a port that is not a number, a broken
+    [IPv6] host). The URL is not shown: where it breaks, a password may be."""
+
+
+class NoDriver(StoreUnusable):
+    """A store URL whose database driver is not installed (mysql:// without MySQLdb)."""
 
 
 class StoreFull(StoreUnusable):
@@ -122,8 +147,12 @@ class StoreReadOnly(StoreUnusable):
     refuses writes (a standby, default_transaction_read_only)."""
 
     @classmethod
-    def of(cls, where: str, why: str) -> StoreReadOnly:
-        """The refusal of a write to the store `where`, read-only because of `why`."""
+    def of(cls, where: str, why: str, path: Path | None = None) -> StoreReadOnly:
+        """The refusal of a write to the store `where` (the SQLite file `path`), read-only
+        because of `why`; "journal" names the files beside it that cannot be written."""
+        if why == "journal":
+            return cls("request.store.read_only_journal", where=where,
+                       files=", ".join(map(str, unwritable_journal(path))))
         return cls("request.store.read_only", where=where, why=Term(f"request.store.why_{why}"),
                    fix=Term(f"request.store.fix_{_FIX[why]}"))
 
@@ -137,9 +166,25 @@ _FIX = {"media": "copy", "file": "permissions", "folder": "permissions",
         "database": "server"}
 
 
+def parse_url(url: str | URL) -> URL:
+    """The URL taken apart; BadUrl for one SQLAlchemy cannot read (a port not a number)."""
+    try:
+        return make_url(url)
+    except ValueError:
+        raise BadUrl("request.store.bad_url") from None
+
+
+def masked_url(url: str | URL) -> str:
+    """The URL fit to print: its password and the values of secret query keys masked."""
+    u = parse_url(url)
+    hidden = {k: "***" if k.lower() == "pwd" or k.lower().endswith(_SECRET_KEYS) else v
+              for k, v in u.query.items()}
+    return u.set(query=hidden).render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
+
+
 def sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL (None: another database, or SQLite in memory)."""
-    u = make_url(url)
+    u = parse_url(url)
     if u.get_backend_name() != "sqlite" or u.database in (None, "", ":memory:"):
         return None
     return Path(u.database).absolute()
@@ -149,21 +194,33 @@ def locate(url: str) -> tuple[Path | None, str, str | None]:
     """The store's SQLite file (None: PostgreSQL, memory), the store as messages name it
     (that file, else the URL without its password), and why it is read-only (or None)."""
     path = sqlite_file(url)
-    where = str(path) if path else make_url(url).render_as_string(hide_password=True)
-    return path, where, read_only_why(path)
+    return path, str(path) if path else masked_url(url), read_only_why(path)
 
 
 def read_only_why(path: Path | None) -> str | None:
     """Why the existing SQLite file `path` cannot be written ("media": a read-only file
-    system, "file", "folder": no right to write it or to make its journal beside it), or
-    None. A file that does not exist yet is left to be created."""
+    system, "file", "folder": no right to write it or to make its journal beside it,
+    "journal": a -wal or -shm beside it that cannot be written), or None. A file that
+    does not exist yet is left to be created."""
     if path is None or not path.is_file():
         return None
     if os.statvfs(path).f_flag & os.ST_RDONLY:
         return "media"
     if not os.access(path, os.W_OK):
         return "file"
-    return None if os.access(path.parent, os.W_OK | os.X_OK) else "folder"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return "folder"
+    return "journal" if unwritable_journal(path) else None
+
+
+def unwritable_journal(path: Path | None) -> list[Path]:
+    """The -wal and -shm beside the SQLite file `path` that exist but cannot be written:
+    left by a reader that could not write the store (SQLite makes them with the store's
+    permissions), they refuse every write even once the store itself is writable."""
+    if path is None:
+        return []
+    beside = (path.with_name(f"{path.name}-{end}") for end in ("wal", "shm"))
+    return [p for p in beside if p.exists() and not os.access(p, os.W_OK)]
 
 
 def refusal(exc: BaseException, where: str, path: Path | None) -> StoreUnusable | None:
@@ -179,7 +236,7 @@ def refusal(exc: BaseException, where: str, path: Path | None) -> StoreUnusable 
         return StoreFull("request.store.full", where=where)
     if kind == "read_only" or any(m in said for m in _READ_ONLY):
         return StoreReadOnly.of(where, "database" if path is None else
-                                read_only_why(path) or "file")
+                                read_only_why(path) or "file", path)
     if "disk i/o error" in said:
         return StoreFull("request.store.io_error", where=where)
     return None
@@ -196,92 +253,3 @@ def refusals(where: str, path: Path | None):
         if said is None:
             raise
         raise said from exc
-
-
-@cache
-def _revisions() -> tuple[frozenset[str], frozenset[str]]:
-    """The migrations' revisions and those some migration revises, read from the files
-    (no alembic import)."""
-    revisions, revised = set(), set()
-    for f in (MIGRATIONS / "versions").glob("*.py"):
-        text_ = f.read_text(encoding="utf-8")
-        revisions.update(re.findall(r'^revision = "([^"]+)"', text_, re.M))
-        revised.update(re.findall(r'^down_revision = "([^"]+)"', text_, re.M))
-    return frozenset(revisions), frozenset(revised)
-
-
-def known_revisions() -> frozenset[str]:
-    """Every schema revision this code can read or upgrade."""
-    return _revisions()[0]
-
-
-def head_revision() -> str | None:
-    """The newest migration's revision: the one no other migration revises. None if the
-    files do not form a single line."""
-    revisions, revised = _revisions()
-    heads = revisions - revised
-    return next(iter(heads)) if len(heads) == 1 else None
-
-
-def stored_revisions(engine: Engine) -> list[str] | None:
-    """The schema revisions the store records; None for a new store (no alembic_version
-    table). A file that is not a database raises sqlalchemy's DatabaseError."""
-    with engine.connect() as c:
-        if not inspect(c).has_table("alembic_version"):
-            return None
-        return list(c.execute(text("SELECT version_num FROM alembic_version")).scalars())
-
-
-def at_head(engine: Engine) -> bool:
-    """Whether the schema is at the newest migration already (two cheap queries)."""
-    head = head_revision()
-    return head is not None and stored_revisions(engine) == [head]
-
-
-def check_known(found: list[str] | None, where: str, key: str,
-                error: type[Unsaid] = NewerSchema) -> None:
-    """Refuse (`error`, message `key` about `where`) a schema at revisions `found` that
-    this code does not know."""
-    unknown = sorted(set(found or ()) - known_revisions())
-    if unknown:
-        raise error(key, where=where, revision=", ".join(unknown),
-                    head=head_revision() or "?")
-
-
-def open_schema(engine: Engine, where: str, path: Path | None, read_only: str | None) -> None:
-    """The schema made ready when the store `where` is opened: migrated, or, opened
-    read-only (because of `read_only`), read as it is: NewerSchema if a newer version
-    made it, StoreReadOnly if it is behind (it cannot be upgraded in place). A full disk
-    or a read-only store found on the way is said (`refusals`)."""
-    with refusals(where, path):
-        if read_only is None:
-            migrate(engine)
-            return
-        found = stored_revisions(engine)
-    check_known(found, where, "request.backup.newer_store")
-    if found != [head_revision()]:
-        raise StoreReadOnly("request.store.old_read_only", where=where,
-                            why=Term(f"request.store.why_{read_only}"),
-                            revision=", ".join(found or ["-"]), head=head_revision() or "?")
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent); NewerSchema for a store a
-    newer version made, which alembic could not place. Two processes starting on an
-    empty database at once queue on a lock; the second then finds the schema at head.
-    A store at head already is left alone without loading alembic (a third of a second
-    of a dashboard's start)."""
-    found = stored_revisions(engine)
-    if head_revision() is not None and found == [head_revision()]:
-        return
-    check_known(found, engine.url.render_as_string(hide_password=True),
-                "request.backup.newer_store")
-    from alembic import command
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with writer(engine).begin() as conn:
-        lock_for_write(conn, "schema", LOCK_SCHEMA)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")

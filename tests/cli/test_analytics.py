@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from cli import main
+from data.store.database import Store
 
 AS_OF = "2021-09-10"
 
@@ -70,6 +71,7 @@ def test_bad_targets_file_and_empty_store(tmp_path, capsys):
     bad = tmp_path / "t.toml"
     bad.write_text('id = "x"\n', encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'e.db'}"
+    Store(url).dispose()  # an empty store (a read command makes none)
     assert main(["--db", url, "--lang", "en", "targets", "--as-of", AS_OF,
                  "--targets", str(bad)]) == 2
     assert "targets file" in capsys.readouterr().err

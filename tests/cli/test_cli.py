@@ -114,5 +114,5 @@ def test_cli_runs_as_a_script(tmp_path):
         [sys.executable, str(ROOT / "cli.py"), "--db", f"sqlite:///{tmp_path}/s.db",
          "export-levels", "--as-of", "2021-09-30"],
         capture_output=True, text=True, cwd=tmp_path, timeout=120)
-    assert proc.returncode == 1  # an empty store: nothing to export, said plainly
-    assert "demo" in proc.stderr
+    assert proc.returncode == 2  # no store there: said plainly, and none made
+    assert "demo" in proc.stderr and not (tmp_path / "s.db").exists()

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from data.config.settings import database_url
 from data.store.database import UploadMeta
-from data.store.engine import MIGRATIONS, at_head, head_revision
+from data.store.engine import MIGRATIONS
+from data.store.revisions import at_head, head_revision
 from data.store.schema import metadata
 from tests.support.store_cases import load_units, rows
 

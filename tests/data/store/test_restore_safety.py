@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, text
 from cli import main
 from data.store.backup import BackupError, restore
 from data.store.database import Store
-from data.store.engine import MIGRATIONS, head_revision, make_engine, writer
+from data.store.engine import MIGRATIONS, make_engine, writer
+from data.store.revisions import head_revision
 from tests.support.said_checks import assert_said
 from zones.problems import Unsaid
 
@@ -58,9 +59,13 @@ def _backup(url: str, path: Path) -> Path:
 
 
 def _newer_store_message(url: str) -> str:
-    return (f"the store {url} was made by a newer version of vungxanh (schema revision "
-            f"{NEWER}; this version knows revisions up to {head_revision()}): restore a "
-            "backup made by this version (`python cli.py restore FILE`) or upgrade vungxanh")
+    head = (f"the store {url} was made by a newer version of vungxanh (schema revision "
+            f"{NEWER}; this version knows revisions up to {head_revision()}): ")
+    if url.startswith("postgresql"):  # `restore` is SQLite's: PostgreSQL is told pg_restore
+        return (head + "restore into it, with pg_restore, a dump made by this version "
+                "(pg_dump), or upgrade vungxanh")
+    return head + "restore a backup made by this version (`python cli.py restore FILE`) or " \
+        "upgrade vungxanh"
 
 
 def _digest(path: Path) -> str:
