@@ -88,19 +88,33 @@ def clean_code(value, width: int) -> str | None:
 
 def is_odd(ch: str) -> bool:
     """An invisible character (Unicode format, Cf: zero-width space and joiners, a BOM,
-    a soft hyphen, direction marks) or a digit other than 0–9 (full-width, Arabic-Indic,
-    superscript…): a code, date or count holding one looks right and is not."""
-    return unicodedata.category(ch) == "Cf" or (ch.isdigit() and not ch.isascii())
+    a soft hyphen, direction marks), a digit other than 0–9 (full-width, Arabic-Indic,
+    superscript…) or a letter that is not Latin (Cyrillic `х` U+0445, Greek `ο`, a
+    full-width `Ｘ`; Vietnamese letters with their marks are Latin): a code, date, level
+    or count holding one looks right and is not."""
+    if unicodedata.category(ch) == "Cf" or (ch.isdigit() and not ch.isascii()):
+        return True
+    return ch.isalpha() and not ch.isascii() and \
+        not unicodedata.name(ch, "").startswith("LATIN ")
+
+
+def _is_space(ch: str) -> bool:
+    """A space other than the ordinary one (no-break U+00A0, narrow no-break, ideographic,
+    en and em spaces; line and paragraph separators)."""
+    return ch != " " and unicodedata.category(ch) in ("Zs", "Zl", "Zp")
 
 
 def odd_characters(text: str):
     """None, or the issue ("odd_characters", {"chars": …}) naming each odd character of
-    `text` by its 1-based position, code point and Unicode name, as
-    `6: U+200B ZERO WIDTH SPACE` (the first ODD_SHOWN of them). Refused, not repaired:
-    a code is stored only as it was written."""
+    `text` (`is_odd`, and a space other than U+0020 between its first and last visible
+    characters: around them, trimming takes it) by its 1-based position, code point and
+    Unicode name, as `6: U+200B ZERO WIDTH SPACE` (the first ODD_SHOWN of them). Refused,
+    not repaired: a code is stored only as it was written."""
     if text.isascii():  # the common case: nothing to look at
         return None
-    found = [(i, ch) for i, ch in enumerate(text, 1) if is_odd(ch)]
+    inside = range(len(text) - len(text.lstrip()), len(text.rstrip()))
+    found = [(i + 1, ch) for i, ch in enumerate(text)
+             if is_odd(ch) or (_is_space(ch) and i in inside)]
     if not found:
         return None
     named = [f"{i}: U+{ord(ch):04X} {unicodedata.name(ch, '(no name)')}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import re
 import time
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 import openpyxl
 
 from data.ingest.sheets import choose_sheet
+from data.ingest.xlsx_rows import Unsaved, sheet_rows
 from zones.cells import Columns
 from zones.problems import Problem
 
@@ -31,6 +31,12 @@ DELIMITERS = (",", ";", "\t")
 # a part past its declared size (and fails its CRC if the data says otherwise).
 MAX_UNPACKED_BYTES = 200_000_000
 MAX_PARTS = 10_000  # a real workbook has dozens; a million empty entries is an attack
+# Python's csv module stops at a cell of 131,072 characters and the row reads as badly
+# quoted. A cell is never longer than its file, which max_upload_bytes bounds before it is
+# read, so the csv limit is raised past any upload (once, for the process: it is global).
+# 2**31 - 1 fits the C long of every platform.
+CSV_FIELD_LIMIT = 2**31 - 1
+csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
 _CLOCK_EVERY = 1024  # rows between deadline checks (the clock is cheap, not free)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted workbook
 _ZIP = b"PK\x03\x04"
@@ -87,6 +93,7 @@ class RawTable:
     truncated: bool = False  # more than max_rows data rows: reading stopped
     sheet: str = ""  # the workbook sheet read ("" for CSV)
     warnings: list[Problem] = field(default_factory=list)  # about the file: sheets not read
+    unsaved: list[Unsaved] = field(default_factory=list)  # formulas with no saved value
 
 
 def decode_table(raw: bytes, max_rows: int, deadline: Deadline | None = None, *,
@@ -197,7 +204,8 @@ def _xlsx_table(raw: bytes, max_rows: int, deadline: Deadline | None,
         if choice.several:
             raise NotATable("xlsx_several_tables", count=len(choice.several),
                             sheets=", ".join(f"“{name}”" for name in choice.several))
-        table = _table(_sheet_records(choice.sheet), "xlsx", max_rows, deadline)
+        unsaved: list[Unsaved] = []
+        table = _table(sheet_rows(choice.sheet, unsaved), "xlsx", max_rows, deadline)
     except NotATable:
         raise
     except Exception as exc:  # a corrupt sheet surfaces while streaming its rows
@@ -205,6 +213,7 @@ def _xlsx_table(raw: bytes, max_rows: int, deadline: Deadline | None,
     finally:
         book.close()
     table.sheet = choice.sheet.title
+    table.unsaved = [u for u in unsaved if u.row >= table.header_row]
     table.warnings = [problem(None, None, name, "xlsx_sheet_skipped", sheet=name,
                               read=table.sheet) for name in choice.skipped]
     return table
@@ -218,7 +227,9 @@ def _open_workbook(raw: bytes):
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise NotATable("not_a_table_zip") from None
-    if len(members) > MAX_PARTS or "xl/workbook.xml" not in {m.filename for m in members}:
+    if len(members) > MAX_PARTS:
+        raise NotATable("xlsx_too_many_parts", parts=len(members), limit=MAX_PARTS)
+    if "xl/workbook.xml" not in {m.filename for m in members}:
         raise NotATable("not_a_table_zip")
     unpacked = sum(m.file_size for m in members)  # zipfile never inflates past these sizes
     if unpacked > MAX_UNPACKED_BYTES:
@@ -227,34 +238,6 @@ def _open_workbook(raw: bytes):
         return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # any failure of the parser on untrusted bytes: not a table
         raise NotATable("not_a_table_xlsx", detail=type(exc).__name__) from None
-
-
-def _sheet_records(sheet):
-    """Yield (row number, cells) of one worksheet."""
-    sheet.reset_dimensions()  # writers often record a wrong used range; read every row
-    # iter_rows fills gaps with empty rows, so enumerate gives the sheet's row numbers.
-    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-        yield number, [cell_text(v) for v in values]
-
-
-def cell_text(value) -> str:
-    """An XLSX cell as the text a reporter would have typed: real date cells become
-    YYYY-MM-DD, whole numbers lose Excel's float form (9541.0 → 9541)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
 
 
 def _table(records, source: str, max_rows: int, deadline: Deadline | None) -> RawTable:

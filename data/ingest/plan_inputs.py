@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.ingest.validate import parse_block, parse_date, parse_ward, problem
+from data.ingest.validate import problem
+from data.ingest.zone_cells import parse_block, parse_date, parse_ward
 from data.store.schema import WARD_ROW
 from zones.cells import header_key, odd_characters, parse_count, parse_count_named
 from zones.problems import Problem, Refused

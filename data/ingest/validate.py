@@ -7,9 +7,7 @@ handful of dates, levels and codes, so this stays fast on 100,000 rows.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -17,10 +15,9 @@ import numpy as np
 import pandas as pd
 
 from data.ingest.decode import Deadline, RawTable, problem
-from data.store.schema import REPORT_FIELDS, WARD_ROW
-from zones.cells import Columns, alias_lookup, header_key, odd_characters, parse_count_named
-from zones.codes import pad_code
-from zones.levels import LevelError, parse_level
+from data.ingest.zone_cells import parse_block, parse_date, parse_level_cell, parse_ward
+from data.store.schema import REPORT_FIELDS
+from zones.cells import Columns, alias_lookup, header_key, parse_count_named
 from zones.problems import Problem, Term
 
 # SPEC's column order, which is also the order of a row's problems in a report.
@@ -38,9 +35,6 @@ ALIASES = {
     "tests_done": ("tests_done", "so_mau", "số mẫu"),
     "note": ("note", "ghi_chu", "ghi chú"),
 }
-EARLIEST_YEAR = 2000  # a year before this is a typo (0021, 1921), not a Covid report
-_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_DAY_FIRST = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _FIELD_BY_KEY = alias_lookup(ALIASES)
 ZONE_COLUMNS = Columns(_FIELD_BY_KEY, REQUIRED)  # picks a workbook's sheet of zone data
 
@@ -64,7 +58,9 @@ def validate_table(table: RawTable, known_areas: dict[str, set[str]], today: dt.
     check = deadline.check if deadline is not None else lambda: None
     columns = _match_header(table, out)
     out.errors += [problem(n, None, "", "bad_quoting") for n in table.bad_rows]
+    formulas = _unsaved_formulas(table)
     if columns is None:
+        out.errors += formulas
         return out
     raw = _raw_columns(table, columns, out)
     numbers = np.asarray(table.row_numbers, dtype=np.int64)
@@ -73,9 +69,11 @@ def validate_table(table: RawTable, known_areas: dict[str, set[str]], today: dt.
     check()
     keep = _check_duplicates(raw, numbers, parsed, key_ok, out)
     check()
+    moot = {(p.row, p.column) for p in formulas}  # the cell reads "": say why, only that
+    out.errors = [p for p in out.errors if (p.row, p.column) not in moot] + formulas
     out.errors.sort(key=_order)
     out.warnings.sort(key=_order)
-    if not table.rows:
+    if not table.rows and not out.errors:  # rows that could not be read have their error
         out.warnings.append(problem(table.header_row, None, "", "no_rows"))
     if not out.errors:  # typed as the store expects
         out.rows = pd.DataFrame({f: parsed[f][keep] for f in REPORT_FIELDS}, dtype=object)
@@ -115,6 +113,19 @@ def _match_header(table: RawTable, out: Outcome) -> dict[str, int] | None:
     if out.errors:
         return None
     return {fld: idx[0] for fld, idx in positions.items()}
+
+
+def _unsaved_formulas(table: RawTable) -> list[Problem]:
+    """A problem per XLSX cell holding a formula with no saved value, in the header or
+    under a column that is read (an ignored column is ignored with its formulas)."""
+    found = []
+    for cell in table.unsaved:
+        name = table.header[cell.column] if cell.column < len(table.header) else ""
+        fld = _FIELD_BY_KEY.get(header_key(name)) if name else None
+        if fld is not None or cell.row == table.header_row:
+            found.append(problem(cell.row, fld, cell.formula, "formula_no_value",
+                                 cell=cell.cell))
+    return found
 
 
 def _raw_columns(table: RawTable, columns: dict[str, int], out: Outcome) -> dict:
@@ -171,79 +182,6 @@ def _apply(fld: str, keys: np.ndarray, written: np.ndarray, numbers: np.ndarray,
         issue, params = results[codes[pos]][1]
         out.errors.append(problem(int(numbers[pos]), fld, written[pos].strip(), issue, **params))
     return values, bad
-
-
-# ---- one cell ---------------------------------------------------------------------------
-
-def parse_date(text: str, today: dt.date):
-    """YYYY-MM-DD or day-first DD/MM/YYYY, D/M/YYYY; never month-first; not after today.
-    Invisible characters and digits other than 0–9 are named (`odd_characters`)."""
-    if not text:
-        return None, ("missing_value", {})
-    if odd := odd_characters(text):
-        return None, odd
-    if m := _ISO.fullmatch(text):
-        year, month, day = (int(g) for g in m.groups())
-    elif m := _DAY_FIRST.fullmatch(text):
-        day, month, year = (int(g) for g in m.groups())
-    else:
-        return None, ("bad_date_format", {})
-    if not 1 <= month <= 12:
-        return None, ("bad_month", {"month_num": month})
-    if year < EARLIEST_YEAR:
-        return None, ("bad_year", {"year": year, "earliest": EARLIEST_YEAR})
-    days = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days:
-        return None, ("bad_day", {"month": Term(f"ingest.month.{month}"), "days": days,
-                                  "year": year})
-    value = dt.date(year, month, day)
-    if value > today:
-        return None, ("future_date", {"today": today.isoformat()})
-    return value, None
-
-
-def parse_ward(text: str, known: dict[str, set[str]], allowed: set[str] | None = None):
-    """GSO ward code; numeric codes are zero-padded to 5 digits (`9541` → `09541`).
-    A known ward outside `allowed` (the uploader's wards; None: any) is refused; one
-    with invisible characters or other digits than 0–9 is named (`odd_characters`)."""
-    if odd := odd_characters(text):
-        return None, odd
-    code = pad_code(text) or text
-    if code in known and allowed is not None and code not in allowed:
-        return None, ("outside_scope", {"ward": code,
-                                        "allowed": ", ".join(sorted(allowed)) or "-"})
-    if code in known:
-        return code, None
-    return None, ("unknown_ward" if text else "missing_value", {})
-
-
-def parse_block(ward: str, text: str, known: dict[str, set[str]]):
-    """Block code within its ward ('' when the ward code is bad); blank means the row is
-    about the whole ward. A code differing only in case from one known block is that block;
-    one with invisible or look-alike characters is named, whatever its ward."""
-    text = text.strip()
-    if not text:
-        return WARD_ROW, None
-    if odd := odd_characters(text):
-        return None, odd
-    if not ward:  # the ward code already has its own error
-        return None, None
-    blocks = known[ward]
-    if text in blocks:
-        return text, None
-    same = [b for b in blocks if b.casefold() == text.casefold()]
-    if len(same) == 1:
-        return same[0], None
-    return None, ("unknown_block", {"ward": ward})
-
-
-def parse_level_cell(text: str):
-    if odd := odd_characters(text):
-        return None, odd
-    try:
-        return parse_level(text), None
-    except LevelError:
-        return None, ("unknown_level" if text else "missing_value", {})
 
 
 # ---- duplicates -------------------------------------------------------------------------

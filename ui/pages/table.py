@@ -32,14 +32,16 @@ COLUMNS = {
 SORTS = [k for k, v in COLUMNS.items() if v]
 _CLASS = {**dict.fromkeys(("cases7", "cases14", "overdue", "population"), ' class="n"'),
           "note": ' class="note"'}
+# Cells keep to one line, except a note: it wraps, a word longer than the cell too (a note
+# of 100,000 characters with no space once made the table 600,000 px wide).
 _STYLE = """<style>
 .vx-table-wrap{overflow-x:auto;max-width:100%}
 .vx-table-wrap:focus-visible{outline:3px solid #0072B2;outline-offset:2px}
 .vx-table{border-collapse:collapse;font-size:14px}
 .vx-table caption{text-align:left;font-weight:600;padding:4px 0}
 .vx-table th,.vx-table td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;
-  white-space:nowrap}
-.vx-table td.note{white-space:normal;min-width:14em}
+  white-space:nowrap;overflow-wrap:anywhere;word-break:break-word}
+.vx-table td.note{white-space:normal;min-width:14em;max-width:40em}
 .vx-table thead th{background:#f0f0ec;text-align:left}
 .vx-table td.n{text-align:right;font-variant-numeric:tabular-nums}
 .vx-table tbody th{text-align:left;font-weight:600}

@@ -9,7 +9,8 @@ import zipfile
 import pytest
 
 import data.ingest.decode as decode_module
-from data.ingest.decode import cell_text, decode_table, sniff_delimiter
+from data.ingest.decode import decode_table, sniff_delimiter
+from data.ingest.xlsx_rows import cell_text
 from data.ingest.zone_file import validate_bytes
 from tests.support.ingest_files import (
     DAY,

@@ -18,7 +18,8 @@ CELLS = "zones/cells.py"  # parse_count's issues are messages of every table tha
 # position of the key among their arguments, the catalogue tables the group owns).
 GROUPS = {
     "zone file": (["data/ingest/decode.py", "data/ingest/validate.py",
-                   "data/ingest/zone_file.py", "data/ingest/plan_inputs.py", CELLS],
+                   "data/ingest/zone_cells.py", "data/ingest/zone_file.py",
+                   "data/ingest/plan_inputs.py", CELLS],
                   "ingest.", {"problem": 3, "NotATable": 0, "file_error_report": 1},
                   ("ingest.",)),
     "plan inputs": (["data/ingest/plan_inputs.py"], "plan.", {"_plan_problem": 3},
