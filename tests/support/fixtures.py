@@ -109,3 +109,13 @@ def cli_demo_db(tmp_path_factory) -> str:
     assert main(["--db", url, "demo", "--wards", "8", "--blocks-per-ward", "6",
                  "--days", "45"]) == 0
     return url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium under Playwright for one test module (tests.support.browser:
+    skips saying why without it, fails instead under CI). A module that needs more set
+    up first (nginx, expect()'s timeout) declares its own."""
+    from tests.support.browser import chromium_session
+
+    yield from chromium_session()

@@ -22,7 +22,6 @@ from tests.support.browser import (
     ARTIFACTS,
     END,
     XSS_NOTE,
-    chromium_session,
     demo_store,
     streamlit_server,
 )
@@ -33,11 +32,6 @@ LOCAL_SCHEMES = {"data", "about", "blob"}
 TIMEOUT_MS = 90_000
 PHONE = {"width": 360, "height": 780}
 PATHS = "path.vx-ward, path.vx-block"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    yield from chromium_session()
 
 
 @pytest.fixture(scope="module")

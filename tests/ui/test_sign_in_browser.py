@@ -12,16 +12,11 @@ import pytest
 
 from data.store import sessions
 from tests.support.auth_app import PW, read
-from tests.support.browser import ARTIFACTS, chromium_session, streamlit_process
+from tests.support.browser import ARTIFACTS, streamlit_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LOCKED = "Đăng nhập sai quá nhiều lần"
 TIMEOUT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    yield from chromium_session()
 
 
 def expect(locator):

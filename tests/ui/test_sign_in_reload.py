@@ -10,14 +10,9 @@ import re
 import pytest
 
 from tests.support.auth_app import PW
-from tests.support.browser import ARTIFACTS, chromium_session, streamlit_process
+from tests.support.browser import ARTIFACTS, streamlit_process
 
 TIMEOUT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    yield from chromium_session()
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from tests.support.browser import (
     ARTIFACTS,
     END,
     ROOT,
-    chromium_session,
     demo_store,
     streamlit_process,
 )
@@ -140,11 +139,6 @@ def test_page_with_district_and_kind(monkeypatch, demo, log_file):
 
 
 # ---- the page in Chromium --------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    yield from chromium_session()
 
 
 @pytest.mark.browser

@@ -13,7 +13,6 @@ from data.store.database import UploadMeta
 from tests.support.browser import (
     ARTIFACTS,
     END,
-    chromium_session,
     small_store,
     streamlit_process,
 )
@@ -42,11 +41,6 @@ def _long_note_store(url: str) -> None:
                           "level": "xanh", "new_cases": 0, "tests_done": 5, "note": NOTE}])
     store.record_upload(UploadMeta("test", "long.csv", "1" * 64, 1), rows, {"warnings": []})
     store.dispose()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    yield from chromium_session()
 
 
 @pytest.mark.browser
