@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,8 +35,24 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may wait for a lock
     cur.execute("PRAGMA foreign_keys=ON")
     if not _foreign(cur):  # another program's database is refused as it is, not switched
-        cur.execute("PRAGMA journal_mode=WAL")  # readers do not block the uploader
+        _switch_to_wal(cur)  # readers do not block the uploader
     cur.close()
+
+
+def _switch_to_wal(cur: sqlite3.Cursor, patience: float = 30.0) -> None:
+    """PRAGMA journal_mode=WAL, tried again for up to `patience` seconds (the busy
+    timeout's): with several processes opening a new store at once SQLite may refuse
+    the switch at once as "database is locked" rather than wait, where waiting could
+    deadlock; a moment later the store is WAL and the switch a no-op."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _foreign(cur: sqlite3.Cursor) -> bool:
