@@ -89,3 +89,14 @@ def audit_title(at: AppTest) -> list:
     return [h for h in at.subheader if "Nhật ký kiểm tra" in h.value]
 
 
+@pytest.fixture
+def accounts_dashboard(accounts, tmp_path):
+    """`streamlit run app.py` on the store with accounts: (base URL, store URL), its
+    unexpected errors logged in tmp_path."""
+    from tests.support.browser import ARTIFACTS, streamlit_process
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    env = {"VUNGXANH_LOG_FILE": str(tmp_path / "vungxanh.log")}
+    with streamlit_process(accounts, ARTIFACTS / "streamlit-sign-in.log", env=env) as (
+            _proc, base, _start):
+        yield base, accounts

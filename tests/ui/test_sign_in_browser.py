@@ -12,7 +12,7 @@ import pytest
 
 from data.store import sessions
 from tests.support.auth_app import PW, read
-from tests.support.browser import ARTIFACTS, streamlit_process
+from tests.support.browser import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LOCKED = "Đăng nhập sai quá nhiều lần"
@@ -21,16 +21,6 @@ TIMEOUT_MS = 60_000
 
 def expect(locator):
     return pytest.importorskip("playwright.sync_api").expect(locator)
-
-
-@pytest.fixture
-def dashboard(accounts, tmp_path):
-    """`streamlit run app.py` on the store with accounts: (base URL, store URL)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    env = {"VUNGXANH_LOG_FILE": str(tmp_path / "vungxanh.log")}
-    with streamlit_process(accounts, ARTIFACTS / "streamlit-sign-in.log", env=env) as (
-            _proc, base, _start):
-        yield base, accounts
 
 
 def _page(context, url: str):
@@ -57,8 +47,8 @@ def _wait_signed_out(page) -> None:
     assert not page.locator("[data-testid=stException]").count()
 
 
-def test_sign_in_survives_a_reload_and_a_new_tab_in_chromium(chromium, dashboard):
-    base, _url = dashboard
+def test_sign_in_survives_a_reload_and_a_new_tab_in_chromium(chromium, accounts_dashboard):
+    base, _url = accounts_dashboard
     context = chromium.new_context()
     page = _page(context, f"{base}/upload")
     with page.expect_navigation(url=f"{base}/upload", timeout=TIMEOUT_MS):
@@ -83,8 +73,8 @@ def test_sign_in_survives_a_reload_and_a_new_tab_in_chromium(chromium, dashboard
     context.close()
 
 
-def test_forged_and_expired_cookies_and_the_lockout_in_chromium(chromium, dashboard):
-    base, url = dashboard
+def test_forged_and_expired_cookies_and_the_lockout_in_chromium(chromium, accounts_dashboard):
+    base, url = accounts_dashboard
     past = dt.datetime.now(dt.UTC) - dt.timedelta(hours=9)
 
     def expired(store):

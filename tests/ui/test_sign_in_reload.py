@@ -7,21 +7,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.support.auth_app import PW
-from tests.support.browser import ARTIFACTS, streamlit_process
 
 TIMEOUT_MS = 60_000
-
-
-@pytest.fixture
-def base(accounts, tmp_path):
-    ARTIFACTS.mkdir(exist_ok=True)
-    env = {"VUNGXANH_LOG_FILE": str(tmp_path / "vungxanh.log")}
-    with streamlit_process(accounts, ARTIFACTS / "streamlit-sign-in-reload.log", env=env) as (
-            _proc, url, _start):
-        yield url
 
 
 def _open(context, url: str):
@@ -38,7 +26,8 @@ def _try(page, password: str) -> None:
     sidebar.get_by_role("button", name="Đăng nhập").click()
 
 
-def test_a_reload_keeps_the_sign_in(chromium, base):
+def test_a_reload_keeps_the_sign_in(chromium, accounts_dashboard):
+    base, _url = accounts_dashboard
     context = chromium.new_context()
     page = _open(context, f"{base}/upload")
     _try(page, PW)
@@ -50,7 +39,8 @@ def test_a_reload_keeps_the_sign_in(chromium, base):
     context.close()
 
 
-def test_a_reload_does_not_reset_the_lockout(chromium, base):
+def test_a_reload_does_not_reset_the_lockout(chromium, accounts_dashboard):
+    base, _url = accounts_dashboard
     context = chromium.new_context()
     page = _open(context, f"{base}/upload")
     for _ in range(5):
