@@ -35,6 +35,12 @@ def run(args, store, policy) -> int:
         return EXIT_OK
     for p in progress:
         j = p.as_json()
+        if j["status"] == "not_applicable":  # about a place the store holds no area of
+            kind, _, code = j["scope_key"].partition(":")
+            say("targets.cli_not_applicable", args.lang, status=j["status"], id=j["id"],
+                title=j["title"]["vi" if args.lang == "vi" else "en"], code=code,
+                kind=t(f"targets.kind.{kind}", args.lang))
+            continue
         say("cli.targets.line", args.lang, status=f"{j['status']:<9}", id=j["id"],
             title=j["title"]["vi" if args.lang == "vi" else "en"], current=j["current"],
             comparator=j["comparator"], goal=j["goal"], deadline=j["deadline"],

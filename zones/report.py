@@ -19,7 +19,6 @@ from zones.problems import Unsaid
 from zones.report_counts import CountsPart, counts_part, missing_reports
 from zones.report_period import Period, Scope, previous, scope_kind
 from zones.report_rounds import RoundsPart, rounds_part
-from zones.target_file import SCOPES
 from zones.targets import TargetProgress
 from zones.transitions import transitions_window
 
@@ -141,25 +140,30 @@ def eligible_step_down(transitions: pd.DataFrame, areas: pd.DataFrame,
             .drop(columns="_r").reset_index(drop=True))
 
 
-def _covers(target, areas: pd.DataFrame, period: Period) -> bool:
-    """A target belongs in the report when it is about any area of the scope and its
-    phase overlaps the period (one judged before the period was reported then)."""
+def _covers(progress: TargetProgress, areas: pd.DataFrame, period: Period) -> bool:
+    """A target belongs in the report when it is about any area of the scope (a target of
+    a place the store does not hold is about none) and its phase overlaps the period (one
+    judged before the period was reported then)."""
+    target = progress.target
+    if progress.status == "not_applicable":
+        return False
     if target.start > period.end or target.deadline < period.start:
         return False
-    if target.scope_code is None:
+    scope = target.area_scope
+    if scope.code is None:
         return True
-    return target.scope_code in set(areas[SCOPES[target.scope]].astype(str))
+    return bool((areas[scope.column].astype(str) == scope.code).any())
 
 
 def targets_table(progress: list[TargetProgress], areas: pd.DataFrame,
                   period: Period) -> pd.DataFrame:
     """The green targets about the scope's areas whose phase overlaps the period, one
     row each (`TargetProgress.as_json` fields), in the order of the targets file."""
-    rows = [p.as_json() for p in progress if _covers(p.target, areas, period)]
-    cols = ["id", "title", "scope", "scope_code", "metric", "unit", "kind", "comparator",
-            "goal", "goal_is_example", "current", "start_value", "progress", "trend_7d",
-            "projected_date", "start", "deadline", "deadline_is_example", "status",
-            "unknown", "version"]
+    rows = [p.as_json() for p in progress if _covers(p, areas, period)]
+    cols = ["id", "title", "scope", "scope_code", "scope_key", "metric", "unit", "kind",
+            "comparator", "goal", "goal_is_example", "current", "start_value", "progress",
+            "progress_percent", "trend_7d", "projected_date", "start", "deadline",
+            "deadline_is_example", "status", "unknown", "version"]
     out = pd.DataFrame(rows, columns=cols)
     out["title_vi"] = [t["vi"] for t in out["title"]]
     out["title_en"] = [t["en"] for t in out["title"]]

@@ -14,8 +14,15 @@ from zones.area_grids import UNITS
 from zones.codes import is_ascii_digits
 from zones.levels import REPORTABLE
 from zones.problems import DataChecker, DataFileError, Term, key_problem
+from zones.report_period import Scope
 
-SCOPES = {"city": "province_code", "district": "district_code", "ward": "ward_code"}
+# A target's `scope` key and the area column its `scope_code` is matched on. "city" with a
+# code is that province (the same as "province"); "city" without one is every area of the
+# store, whatever it holds, so the targets shipped in policy/ all name their province.
+SCOPES = {"city": "province_code", "province": "province_code", "district": "district_code",
+          "ward": "ward_code"}
+# GSO code widths, as `report --scope` pads them: scope_code "1" is Hà Nội's "01".
+_CODE_WIDTH = {"city": 2, "province": 2, "district": 3, "ward": 5}
 COMPARATORS = (">=", "<=", ">", "<")
 KINDS = ("share", "count")
 EPS = 1e-9  # shares are ratios of integers: compare with a hair of tolerance
@@ -47,7 +54,7 @@ class GreenTarget:
     id: str
     title_vi: str
     title_en: str
-    scope: str  # city | district | ward
+    scope: str  # city | province | district | ward, as the file writes it
     scope_code: str | None  # None: a city target over every area given
     metric: Metric
     comparator: str
@@ -60,6 +67,15 @@ class GreenTarget:
     value_is_example: bool = False
     deadline_is_example: bool = False
     note: str = ""
+
+    @property
+    def area_scope(self) -> Scope:
+        """The scope in the product's one syntax: "city" with a code is `province:CODE`,
+        so a target and a report or morning view of the same place compare equal."""
+        if self.scope_code is None:
+            return Scope("city", None)
+        kind = "province" if self.scope == "city" else self.scope
+        return Scope(kind, self.scope_code)
 
     def meets(self, x: float | None) -> bool:
         if x is None:
@@ -158,7 +174,7 @@ def _scope(c: _Checker, key: str, t: dict) -> None:
     scope, code = t.get("scope"), t.get("scope_code")
     if not isinstance(scope, str) or scope not in SCOPES:
         c.fail(f"{key}.scope", "data.expected_one_of", scope, choices=", ".join(SCOPES))
-    elif code is None and scope != "city":
+    elif code is None and scope != "city":  # "province" names one, as a district does
         c.fail(f"{key}.scope_code", "targets.missing_scope_code", scope=scope)
     elif code is not None and (not isinstance(code, str) or not is_ascii_digits(code)):
         c.fail(f"{key}.scope_code", "targets.bad_scope_code", code)
@@ -204,7 +220,9 @@ def _target(c: _Checker, i: int, t, metrics: dict[str, Metric], seen: set[str]):
     citation, note = c.source(key, t), c.text(key, t, "note", required=False)
     if len(c.problems) > n:
         return None
-    return GreenTarget(tid, *titles, t["scope"], t.get("scope_code"), metric, t["comparator"],
+    code = t.get("scope_code")
+    code = None if code is None else code.zfill(_CODE_WIDTH[t["scope"]])
+    return GreenTarget(tid, *titles, t["scope"], code, metric, t["comparator"],
                        t["value"], t["start"], t["deadline"], t["source"], citation,
                        c.doc.get("id", ""), t.get("value_is_example", False),
                        t.get("deadline_is_example", False), note)

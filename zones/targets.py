@@ -2,7 +2,10 @@
 
 `target_progress` measures each target on a per-day level table: current value, value at
 the start of its phase, progress, 7- and 14-day trends, the projected date the goal is
-reached, and a status.
+reached, and a status. After the deadline a target is judged on the deadline day: its
+status and its progress both come from the value on that day (`_judged`), so a missed
+target never shows 100 %. A target whose scope has no area in the table (the HCMC targets
+on a Hà Nội store, or on the demo city) is `not_applicable`, with no figures.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from zones.area_grids import UNITS, AreaIndex, level_grid, tally
+from zones.area_grids import UNITS, AreaIndex, LevelGrid, level_grid, tally
 from zones.levels import RANKED
-from zones.problems import key_problem
-from zones.target_file import EPS, SCOPES, GreenTarget, Metric, TargetsError
+from zones.target_file import EPS, GreenTarget, Metric
+from zones.target_file import TargetsError as TargetsError  # commands import it from here
 
-STATUSES = ("met", "on_track", "at_risk", "missed")
+STATUSES = ("met", "on_track", "at_risk", "missed", "not_applicable")
 TREND_DAYS = (7, 14)
 _HORIZON_DAYS = 3650  # a goal ten years off at this trend is not projected at all
 
@@ -41,6 +44,16 @@ class TargetProgress:
     status: str  # one of STATUSES
     unknown: float | None
 
+    @property
+    def progress_percent(self) -> int | None:
+        """Progress as the whole percent every screen and document shows: 100 only when
+        met, never rounded up to it (99.6 % of the gap closed and not met reads 99 %)."""
+        if self.progress is None:
+            return None
+        if self.status == "met":
+            return 100
+        return min(99, math.floor(100 * self.progress + EPS))
+
     def as_json(self) -> dict:
         t = self.target
 
@@ -60,6 +73,7 @@ class TargetProgress:
             "projected_date": day(self.projected_date), "start": day(t.start),
             "deadline": day(t.deadline), "deadline_is_example": t.deadline_is_example,
             "value_at_deadline": num(self.value_at_deadline), "status": self.status,
+            "progress_percent": self.progress_percent, "scope_key": str(t.area_scope),
             "unknown": num(self.unknown), "source": t.citation, "source_key": t.source,
             "version": t.version, "as_of": day(self.as_of),
         }
@@ -72,23 +86,27 @@ def history_window(targets: list[GreenTarget], as_of: dt.date) -> tuple[dt.date,
     return min([first, *(t.start for t in targets)]), as_of
 
 
-def _scope_rows(targets: list[GreenTarget], areas: pd.DataFrame) -> dict[tuple, np.ndarray]:
-    """Areas in each target's scope; TargetsError names every scope with no area."""
-    rows, problems = {}, []
+def _scope_rows(targets: list[GreenTarget], areas: pd.DataFrame) -> dict:
+    """Areas in each target's scope (by `area_scope`; all False where none is)."""
+    rows = {}
     for t in targets:
-        key, column = (t.scope, t.scope_code), SCOPES[t.scope]
-        if key in rows or t.scope_code is None:
-            rows.setdefault(key, np.ones(len(areas), dtype=bool))
+        scope = t.area_scope
+        if scope in rows:
             continue
-        if column not in areas.columns:
-            raise ValueError(f"areas lacks column {column!r} for target {t.id}")
-        rows[key] = np.asarray(areas[column].astype(str) == t.scope_code)
-        if not rows[key].any():
-            problems.append(key_problem(t.id, "targets.empty_scope", t.scope_code,
-                                        area_column=column))
-    if problems:
-        raise TargetsError(problems)
+        if scope.code is None:
+            rows[scope] = np.ones(len(areas), dtype=bool)
+            continue
+        if scope.column not in areas.columns:
+            raise ValueError(f"areas lacks column {scope.column!r} for target {t.id}")
+        rows[scope] = np.asarray(areas[scope.column].astype(str) == scope.code)
     return rows
+
+
+def applicable(targets: list[GreenTarget], areas: pd.DataFrame) -> list[GreenTarget]:
+    """The targets whose scope has an area among `areas` (the others are not applicable:
+    their deadlines mean nothing here either)."""
+    rows = _scope_rows(targets, areas)
+    return [t for t in targets if rows[t.area_scope].any()]
 
 
 def _series(counts: np.ndarray, metric: Metric) -> tuple[np.ndarray, np.ndarray]:
@@ -126,27 +144,35 @@ def _projection(t: GreenTarget, current, slope, as_of: dt.date) -> dt.date | Non
     return as_of + dt.timedelta(days=days)
 
 
-def _progress(t: GreenTarget, start_value, current) -> float | None:
-    """Share of the gap between the phase-start value and the goal closed so far: 1 when
-    met, 0 when a goal met at the start has been lost, negative when moving away."""
-    if start_value is None or current is None:
-        return None
-    if t.meets(current):
+def _progress(t: GreenTarget, start_value, value) -> float | None:
+    """Share of the gap between the phase-start value and the goal closed by `value`: 1
+    when met, 0 when a goal met at the start has been lost, negative when moving away."""
+    if t.meets(value):
         return 1.0
+    if start_value is None or value is None:
+        return None
     if t.meets(start_value) or start_value == t.value:
         return 0.0
-    return (current - start_value) / (t.value - start_value)
+    return (value - start_value) / (t.value - start_value)
 
 
-def _status(t: GreenTarget, as_of, current, at_deadline, projected) -> str:
-    if as_of > t.deadline:  # judged on the deadline day, whatever happened since
-        return "met" if t.meets(at_deadline) else "missed"
-    if t.meets(current):
-        return "met"
-    if as_of == t.deadline:  # the last day is over without the goal
-        return "missed"
+def _judged(t: GreenTarget, as_of, start_value, current, at_deadline,
+            projected) -> tuple[float | None, str]:
+    """Progress and status, both of the value the target is judged on: today's until the
+    deadline, the deadline day's after it, whatever happened since."""
+    value = at_deadline if as_of > t.deadline else current
+    progress = _progress(t, start_value, value)
+    if t.meets(value):
+        return progress, "met"
+    if as_of >= t.deadline:  # the last day is over without the goal
+        return progress, "missed"
     on_track = projected is not None and projected <= t.deadline
-    return "on_track" if on_track else "at_risk"
+    return progress, "on_track" if on_track else "at_risk"
+
+
+def _not_applicable(t: GreenTarget, as_of: dt.date) -> TargetProgress:
+    return TargetProgress(t, as_of, None, None, None, None, None, None, None,
+                          "not_applicable", None)
 
 
 def _measure(t: GreenTarget, values: np.ndarray, unknown: np.ndarray, first: dt.date,
@@ -161,25 +187,39 @@ def _measure(t: GreenTarget, values: np.ndarray, unknown: np.ndarray, first: dt.
     trends = [_slope(values, n) for n in TREND_DAYS]
     slope = trends[0] if trends[0] is not None else trends[1]
     projected = _projection(t, current, slope, as_of)
+    progress, status = _judged(t, as_of, start_value, current, at_deadline, projected)
     u = unknown[-1]
-    return TargetProgress(t, as_of, current, start_value, at_deadline,
-                          _progress(t, start_value, current), *trends, projected,
-                          _status(t, as_of, current, at_deadline, projected),
-                          None if np.isnan(u) else float(u))
+    return TargetProgress(t, as_of, current, start_value, at_deadline, progress, *trends,
+                          projected, status, None if np.isnan(u) else float(u))
 
 
 def target_progress(targets: list[GreenTarget], history: pd.DataFrame, areas: pd.DataFrame,
                     as_of: dt.date) -> list[TargetProgress]:
     """Progress of every target on `as_of` from history (date, ward_code, block_code,
     level) covering `history_window(targets, as_of)`; a day or area the history lacks
-    counts as unknown, never as green."""
+    counts as unknown, never as green. A target whose scope has no area is
+    `not_applicable`: it is about a place these areas are not."""
     first, _ = history_window(targets, as_of)
     idx = AreaIndex.of(areas)
-    grid = level_grid(history, idx, first, as_of)
-    tallies = {key: tally(grid, idx, np.where(rows, 0, -1), 1)[0]
-               for key, rows in _scope_rows(targets, areas).items()}
+    return progress_of_grid(targets, level_grid(history, idx, first, as_of), idx, areas, as_of)
+
+
+def progress_of_grid(targets: list[GreenTarget], grid: LevelGrid, idx: AreaIndex,
+                     areas: pd.DataFrame, as_of: dt.date) -> list[TargetProgress]:
+    """`target_progress` from the level grid of `areas` (rows in their order) starting on
+    `history_window(targets, as_of)`'s first day and reaching as_of: for callers that
+    hold the effective levels as a grid already (data.services.today)."""
+    first, _ = history_window(targets, as_of)
+    if grid.start != first or grid.n_days != (as_of - first).days + 1:
+        raise ValueError(f"a grid from {grid.start} for {grid.n_days} days does not cover "
+                         f"{first}…{as_of}")
+    tallies = {scope: tally(grid, idx, np.where(rows, 0, -1), 1)[0]
+               for scope, rows in _scope_rows(targets, areas).items() if rows.any()}
     out = []
     for t in targets:
-        values, unknown = _series(tallies[(t.scope, t.scope_code)], t.metric)
+        if t.area_scope not in tallies:
+            out.append(_not_applicable(t, as_of))
+            continue
+        values, unknown = _series(tallies[t.area_scope], t.metric)
         out.append(_measure(t, values, unknown, first, as_of))
     return out

@@ -1,5 +1,5 @@
 """Read the policy and green-targets files from disk (the repo's `policy/` unless a path is
-given); both are data, checked by zones.policy and zones.targets."""
+given); both are data, checked by zones.policy and zones.target_file."""
 
 from __future__ import annotations
 

@@ -40,8 +40,9 @@ MESSAGES = [
      "105°45′, Hà Nội và TP.HCM)"),
     (key_problem("testing.pooling.xanh", "data.expected_int_min", 0, min=1),
      "expected an integer ≥ 1, got 0", "cần một số nguyên ≥ 1, nhưng là 0"),
-    (key_problem("t", "targets.empty_scope", "999", area_column="district_code"),
-     "no area has district_code '999'", "không có khu vực nào có district_code '999'"),
+    (key_problem("t", "targets.ward_metric", metric="share_wards_green"),
+     "share_wards_green counts wards: a ward-scope target counts blocks or population",
+     "share_wards_green đếm phường: mục tiêu cấp phường chỉ đếm tổ hoặc dân số"),
 ]
 
 

@@ -1,6 +1,8 @@
 """The targets page: one card per green-zone target (goal, value now, progress, projection,
-deadline, source, status), then the areas that may step down a level and those that got
-worse, each linked to the map on that day."""
+deadline, source, status), the targets that do not apply to this store's areas, then the
+areas that may step down a level and those that got worse, each linked to the map on that
+day. A card's badge, bar, bar colour and percentage all come from the target's status and
+`progress_percent` (zones.targets), so a missed target is never drawn as met."""
 
 from __future__ import annotations
 
@@ -20,6 +22,11 @@ from zones.levels import label
 from zones.target_file import TargetsError
 
 STATUS_COLOURS = {"met": "green", "on_track": "blue", "at_risk": "orange", "missed": "red"}
+# The bar's fill per status: the badge's hue, dark enough for 3:1 against the white track.
+BAR_COLOURS = {"met": "#1b7a3a", "on_track": "#1f5fbf", "at_risk": "#a85300",
+               "missed": "#c0262d"}
+_BAR_STYLE = ("<style>.vx-target-bar{height:.6rem;border-radius:.3rem;background:#e6e6e6;"
+              "overflow:hidden}.vx-target-bar>div{height:100%}</style>")
 COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 
 
@@ -47,10 +54,18 @@ def fmt_value(x: float | None, p: dict, lang: str) -> str:
 
 
 def map_link(as_of: dt.date, district: str, ward: str, block: str) -> str:
-    """The map (the app's root page) on `as_of`, in `district`, at one area; relative, so
+    """The map page on `as_of`, in `district`, at one area; relative, so
     it works under any base URL."""
     area = f"{ward}/{block}" if block else ward
-    return "./?" + urlencode({"date": as_of.isoformat(), "district": district, "area": area})
+    return "./map?" + urlencode({"date": as_of.isoformat(), "district": district, "area": area})
+
+
+def progress_bar(p: dict) -> str:
+    """The card's progress bar as HTML: filled to `progress_percent` in the status's
+    colour. Hidden from screen readers: the line above it says the same in words."""
+    fill = min(max(p["progress_percent"] or 0, 0), 100)
+    return (f'{_BAR_STYLE}<div class="vx-target-bar" aria-hidden="true">'
+            f'<div style="width:{fill}%;background:{BAR_COLOURS[p["status"]]}"></div></div>')
 
 
 def _card(p: dict, scope: str, lang: str) -> None:
@@ -69,12 +84,33 @@ def _card(p: dict, scope: str, lang: str) -> None:
             dt.date.fromisoformat(p["deadline"]), lang)))
         st.text(tr("pages.targets.now", lang, value=fmt_value(p["current"], p, lang),
                    unknown=fmt_value(p["unknown"], p, lang)))
-        share = p["progress"]
-        st.progress(min(max(share or 0.0, 0.0), 1.0), text=tr(
-            "pages.targets.progress", lang,
-            value="—" if share is None else f"{100 * share:.0f} %"))
+        percent = p["progress_percent"]
+        st.text(tr("pages.targets.progress", lang,
+                   value="—" if percent is None else f"{percent} %"))
+        st.html(progress_bar(p))
         st.text(_projection(p, lang))
         st.caption(tr("pages.targets.source", lang, source=p["source"]))
+
+
+def scope_names(areas: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The name of each scope a target can name (`scope_key`), the whole store too."""
+    names = {"city": tr("pages.targets.city", lang)}
+    for kind in ("province", "district", "ward"):
+        pairs = areas[[f"{kind}_code", f"{kind}_name"]].dropna().drop_duplicates()
+        names |= {f"{kind}:{c}": n for c, n in pairs.itertuples(index=False)}
+    return names
+
+
+def _not_applicable(cards: list[dict], lang: str) -> None:
+    """The targets about places this store has no area of, said once, without figures."""
+    if not cards:
+        return
+    with st.expander(tr("targets.not_applicable_title", lang, n=len(cards))):
+        st.caption(tr("targets.not_applicable_help", lang))
+        for p in cards:
+            kind, _, code = p["scope_key"].partition(":")
+            st.text(tr("targets.not_applicable_line", lang, title=p["title"][lang],
+                       kind=tr(f"targets.kind.{kind}", lang), code=code))
 
 
 def _projection(p: dict, lang: str) -> str:
@@ -155,14 +191,17 @@ def render(store, lang: str) -> None:
     with st.spinner(tr("pages.computing", lang)):
         cards = progress(url, version, as_of)
     areas = common.areas(url, version)
-    names = dict(zip(areas["district_code"], areas["district_name"], strict=False))
-    names |= dict(zip(areas["ward_code"], areas["ward_name"], strict=False))
+    names = scope_names(areas, lang)
     st.caption(tr("pages.targets.caption", lang, version=cards[0]["version"] if cards else "",
                   policy=common.get_policy().id, date=fmt_date(as_of, lang)))
-    for left, right in zip(cards[::2], [*cards[1::2], None], strict=False):
+    shown = [p for p in cards if p["status"] != "not_applicable"]
+    if not shown:
+        st.info(tr("targets.none_apply", lang))
+    for left, right in zip(shown[::2], [*shown[1::2], None], strict=False):
         cols = st.columns(2)
         for col, p in zip(cols, (left, right), strict=True):
             if p is not None:
                 with col:
-                    _card(p, names.get(p["scope_code"]) or tr("pages.targets.city", lang), lang)
+                    _card(p, names.get(p["scope_key"], p["scope_key"]), lang)
+    _not_applicable([p for p in cards if p["status"] == "not_applicable"], lang)
     _areas_section(url, version, as_of, lang)

@@ -108,5 +108,5 @@ def test_the_scan_sees_the_keys():
     assert {"files.blocks.duplicate", "files.blocks.too_big"} <= _used("blocks")
     assert {"files.boundary.bad_code", "files.boundary.none"} <= _used("boundary")
     assert {"files.source.no_crs", "files.source.crs_advice"} <= _used("source")
-    assert {"files.data.expected_int_min", "files.targets.empty_scope",
+    assert {"files.data.expected_int_min", "files.targets.ward_metric",
             "files.data.none_defined"} <= _used("policy and targets")
