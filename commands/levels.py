@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from commands.common import EXIT_OK, EXIT_REJECTED, iso_date, safe_url, say
+from commands.common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    UsageError,
+    iso_date,
+    number,
+    safe_url,
+    say,
+)
 from i18n import t
 from i18n.formats import fmt_date
 
@@ -13,6 +21,8 @@ def register(sub) -> None:
     s = sub.add_parser("export-levels", help="open-data export of every area's level")
     s.add_argument("--as-of", type=iso_date, required=True)
     s.add_argument("--format", choices=("csv", "xlsx", "geojson"), default="csv")
+    s.add_argument("--headers", choices=("en", "vi"), default="en",
+                   help="CSV and XLSX header: the English contract (en) or Vietnamese (vi)")
     s.add_argument("-o", "--output", help="output file (default: standard output)")
     s.set_defaults(handler=run)
 
@@ -23,6 +33,8 @@ def run(args, store, policy) -> int:
     from data.exports.levels import levels_table, write_levels
     from zones.levels import UNKNOWN
 
+    if args.format == "geojson" and args.headers != "en":
+        raise UsageError(t("cli.levels.geojson_headers", args.lang))
     df = levels_table(store, args.as_of, policy)
     if df.empty:
         say("cli.levels.no_areas", args.lang, err=True, url=safe_url(store.url, args.lang))
@@ -31,8 +43,10 @@ def run(args, store, policy) -> int:
         print(t("htmlmap.no_levels", args.lang, date=fmt_date(args.as_of, args.lang)),
               file=sys.stderr)
         return EXIT_REJECTED
-    write_levels(df, args.format, args.output or sys.stdout.buffer, store=store)
+    write_levels(df, args.format, args.output or sys.stdout.buffer, store=store,
+                 headers=args.headers)
     if args.output:
-        say("cli.levels.written", args.lang, err=True, output=args.output, areas=len(df),
+        say("cli.levels.written", args.lang, err=True, output=args.output,
+            areas=number(len(df), args.lang),
             date=args.as_of)
     return EXIT_OK

@@ -29,6 +29,9 @@ def register(sub) -> None:
     cap.add_argument("--capacity-file", help="CSV: date, district_code or ward_code, capacity")
     s.add_argument("--capacity-unit", choices=("samples", "tubes"), default="samples")
     s.add_argument("--format", choices=("csv", "xlsx", "ics"), default="csv")
+    s.add_argument("--headers", choices=("en", "vi"),
+                   help="language of the file's headers and labels (default: the CSV's "
+                        "English contract header; XLSX and calendar in Vietnamese)")
     s.add_argument("-o", "--output", help="output file (default: standard output)")
     s.set_defaults(handler=run)
 
@@ -61,7 +64,7 @@ def run(args, store, policy) -> int:
     except ValueError as exc:  # a capacity ≤ 0, a date without levels, a capacity gap
         say("cli.schedule.error", args.lang, err=True, error=said(exc, args.lang))
         return EXIT_REJECTED
-    write_schedule(plan, args.format, args.output or sys.stdout.buffer)
+    write_schedule(plan, args.format, args.output or sys.stdout.buffer, args.headers)
     print_plan_summary(plan, args.lang, sys.stderr if args.output is None else sys.stdout)
     return EXIT_OK
 

@@ -3,7 +3,8 @@
 
 Every file carries the policy id and the as-of date that produced its figures (columns,
 and the XLSX document properties). The CSV and XLSX writers take any table, so the
-schedule exports can reuse them.
+schedule exports and the table page's downloads reuse them; every XLSX sheet prints on A4
+landscape pages, fitted to the width, the header repeated on each page.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from data.exports.safe_output import is_missing, neutralise_formula, xlsx_text
 from data.store.database import Store
 from data.store.schema import WARD_ROW
+from i18n import t as tr
 from zones.effective import effective_levels
 from zones.levels import label
 from zones.policy import Policy
@@ -37,6 +41,7 @@ LEVEL_COLUMNS = [
     "report_date", "new_cases", "tests_done", "note", "policy_id", "as_of",
 ]
 FORMATS = ("csv", "xlsx", "geojson")
+HEADERS = ("en", "vi")  # en: the contract header (LEVEL_COLUMNS); vi: Vietnamese
 LEVELS_SHEET = "Cấp độ vùng"
 _MAX_COLUMN_WIDTH = 60  # characters: a long note may overflow its cell, not widen the sheet
 
@@ -53,18 +58,32 @@ def levels_table(store: Store, as_of: dt.date, policy: Policy) -> pd.DataFrame:
                                              ignore_index=True)
 
 
-def write_levels(df: pd.DataFrame, fmt: str, dest: str | Path | BinaryIO,
-                 store: Store | None = None) -> None:
-    """Write a `levels_table` as csv, xlsx or geojson to a path or a binary stream.
+def with_headers(df: pd.DataFrame, headers: str) -> pd.DataFrame:
+    """A `levels_table` under the contract header ('en', as it is) or the Vietnamese one
+    ('vi'); the cells are the same either way."""
+    if headers not in HEADERS:
+        raise ValueError(f"unknown headers {headers!r}: expected one of {HEADERS}")
+    if headers == "en":
+        return df
+    return df.rename(columns={c: tr(f"export.levels.col.{c}", "vi") for c in df.columns})
 
-    GeoJSON needs `store` for the ward and block polygons."""
+
+def write_levels(df: pd.DataFrame, fmt: str, dest: str | Path | BinaryIO,
+                 store: Store | None = None, headers: str = "en") -> None:
+    """Write a `levels_table` as csv, xlsx or geojson to a path or a binary stream, the
+    CSV and XLSX under the contract header or the Vietnamese one (`headers`).
+
+    GeoJSON needs `store` for the ward and block polygons; its property names are
+    always the contract's."""
     if fmt == "csv":
-        data = csv_bytes(df)
+        data = csv_bytes(with_headers(df, headers))
     elif fmt == "xlsx":
-        data = xlsx_bytes({LEVELS_SHEET: df}, _provenance(df))
+        data = xlsx_bytes({LEVELS_SHEET: with_headers(df, headers)}, _provenance(df))
     elif fmt == "geojson":
         if store is None:
             raise ValueError("a GeoJSON export needs the store, for the ward and block polygons")
+        if headers != "en":
+            raise ValueError("a GeoJSON export keeps the contract's property names")
         data = geojson_bytes(df, _polygons(store))
     else:
         raise ValueError(f"unknown export format {fmt!r}: expected one of {FORMATS}")
@@ -129,8 +148,22 @@ def _column_widths(df: pd.DataFrame) -> list[float]:
     return widths
 
 
+def _print_setup(sheet, columns: int, rows: int) -> None:
+    """Prints on A4 landscape, every column on the page's width (as many pages down as
+    it takes), the header row on every page, the table and nothing else."""
+    last = get_column_letter(max(columns, 1))
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # 0: no limit on the number of pages down
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"
+    sheet.print_area = f"A1:{last}{rows + 1}"
+
+
 def _fill_sheet(sheet, df: pd.DataFrame) -> None:
     sheet.freeze_panes = "A2"  # the header stays in view while scrolling
+    _print_setup(sheet, len(df.columns), len(df))
     for i, width in enumerate(_column_widths(df), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     bold = Font(bold=True)

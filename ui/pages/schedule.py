@@ -1,6 +1,8 @@
 """The schedule page: pick the as-of date, horizon and capacity; the shortfall first (which
 areas go overdue and the extra capacity that would fix it), the daily load against
-capacity, the plan as a calendar-like table, the three exports, and marking a round done.
+capacity, the plan as a calendar-like table, the three exports (in the interface's
+language: Vietnamese headers and labels, or English with the CSV's contract header), and
+marking a round done.
 Anyone may look at the plan; its downloads need the schedule right and marking a round the
 rounds right (coordinators and admins), as the CLI's `schedule` and `record-rounds`. A
 store that takes no write (read-only) turns marking off, saying why."""
@@ -13,13 +15,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from data.exports.schedule import schedule_csv, schedule_ics, schedule_xlsx
+from data.exports.schedule import event_location, schedule_csv, schedule_ics, schedule_xlsx
 from data.ingest.plan_inputs import PlanInputError, read_capacity_file
 from data.services.figures import schedule_as_of
 from data.store.engine import StoreUnusable
 from i18n import t as tr
-from i18n.formats import fmt_date
-from ui import auth_gate, common
+from i18n.formats import fmt_date, fmt_int
+from ui import auth_gate, charts, common
+from ui.file_input import file_input
 from zones.levels import label
 from zones.problems import said
 
@@ -43,7 +46,8 @@ def _inputs(store, lang: str):
     unit = c3.selectbox(tr("schedule.unit", lang), ["samples", "tubes"],
                         format_func=lambda u: tr(f"schedule.unit_{u}", lang))
     capacity = c4.number_input(tr("schedule.capacity", lang), 1, 10_000_000, 20_000, step=1000)
-    upload = st.file_uploader(tr("schedule.capacity_file", lang), type=["csv"])
+    upload = file_input(tr("schedule.capacity_file", lang), lang, key="schedule_capacity",
+                        types=["csv"])
     if upload is not None:
         try:
             capacity = read_capacity_file(upload, store.areas(), common.today_vn())
@@ -65,29 +69,38 @@ def _shortfall(p, lang: str) -> None:
     late = p.overdue.sort_values("overdue_days", ascending=False)
     st.error(tr("schedule.overdue", lang, n=len(late), days=int(late["overdue_days"].sum())))
     for _, r in p.extra.iterrows():
-        st.warning(tr("schedule.extra", lang, pool=r["pool"], extra=f"{int(r['extra_per_day']):,}",
-                      bound=f"{int(r['lower_bound']):,}",
+        st.warning(tr("schedule.extra", lang, pool=r["pool"],
+                      extra=fmt_int(r["extra_per_day"], lang),
+                      bound=fmt_int(r["lower_bound"], lang),
                       unit=tr(f"schedule.unit_{r['unit']}", lang)))
-    st.dataframe(pd.DataFrame({
-        tr("schedule.col.ward", lang): late["ward_name"] + " (" + late["ward_code"] + ")",
-        tr("schedule.col.block", lang): late["block_name"],
+    st.dataframe(overdue_frame(late, lang), hide_index=True)
+
+
+def overdue_frame(late: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The overdue areas as the page lists them: the answer first (area, level, why, days),
+    so a phone shows it without scrolling sideways; then the area's key and population."""
+    return pd.DataFrame({
+        tr("schedule.col.area", lang): [event_location(b, w) for b, w in
+                                        zip(late["block_name"], late["ward_name"], strict=True)],
         tr("schedule.col.level", lang): [label(v, lang) for v in late["level"]],
-        tr("schedule.col.population", lang): late["population"],
-        tr("schedule.col.overdue_days", lang): late["overdue_days"],
         tr("schedule.col.reason", lang): [tr(f"schedule.reason.{c}", lang)
                                            for c in late["reason"]],
-    }), hide_index=True)
+        tr("schedule.col.overdue_days", lang): late["overdue_days"],
+        tr("map.table.col.code", lang): (late["ward_code"] + "/" + late["block_code"]
+                                         ).str.rstrip("/"),
+        tr("schedule.col.population", lang): late["population"],
+    })
 
 
 def _load_chart(p, lang: str) -> None:
     daily = p.load.groupby("date", as_index=False)[["used", "capacity"]].sum()
     daily["day"] = pd.to_datetime(daily["date"])
     bars = alt.Chart(daily).mark_bar(color="#0072B2").encode(
-        x=alt.X("day:T", title=tr("schedule.col.date", lang)),
+        x=charts.date_x(lang, "day", tr("schedule.col.date", lang)),
         y=alt.Y("used:Q", title=tr(f"schedule.unit_{p.unit}", lang)))
     cap = alt.Chart(daily).mark_line(color="#D55E00", strokeDash=[6, 3]).encode(
         x="day:T", y="capacity:Q")
-    st.altair_chart(bars + cap, width="stretch")
+    st.altair_chart(charts.localised(bars + cap, lang), width="stretch")
     st.caption(tr("schedule.chart_caption", lang))
 
 
@@ -106,7 +119,7 @@ def _downloads(store, p, lang: str) -> None:
         return
     cols = st.columns(len(FORMATS))
     for col, (fmt, (mime, write)) in zip(cols, FORMATS.items(), strict=True):
-        col.download_button(tr(f"schedule.download_{fmt}", lang), data=write(p),
+        col.download_button(tr(f"schedule.download_{fmt}", lang), data=write(p, lang),
                             file_name=f"lich-xet-nghiem-{p.as_of}.{fmt}", mime=mime,
                             key=f"dl-{fmt}")
 

@@ -23,10 +23,6 @@ from icalendar import Calendar
 
 from data.config.policy_files import load_policy
 from data.exports.schedule import (
-    CSV_COLUMNS,
-    HEADERS_VI,
-    OVERDUE_SHEET,
-    SUMMARY_SHEET,
     event_location,
     event_uid,
     schedule_csv,
@@ -35,6 +31,7 @@ from data.exports.schedule import (
     sheet_name,
     write_schedule,
 )
+from data.exports.schedule_tables import CSV_COLUMNS, HEADERS_VI, OVERDUE_SHEET, SUMMARY_SHEET
 from tests.support.paths import GOLDEN as GOLDEN_DIR
 from zones.schedule import plan_schedule
 

@@ -17,12 +17,8 @@ import pytest
 from icalendar import Calendar
 
 from data.config.policy_files import load_policy
-from data.exports.schedule import (
-    OVERDUE_SHEET,
-    schedule_csv,
-    schedule_ics,
-    schedule_xlsx,
-)
+from data.exports.schedule import schedule_csv, schedule_ics, schedule_xlsx
+from data.exports.schedule_tables import OVERDUE_SHEET
 from data.services.figures import schedule_as_of
 from data.store.database import Store
 from tests.data.exports.test_schedule import AS_OF as GOLDEN_AS_OF
