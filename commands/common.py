@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from i18n import DEFAULT_LANGUAGE, t
+from i18n.formats import fmt_number
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # The language of this run's messages, set from --lang before the arguments are parsed:
@@ -56,10 +57,7 @@ def positive_int(text: str) -> int:
 
 def number(value, lang: str, digits: int = 0) -> str:
     """`value` with thousands grouped as `lang` writes them (12.345,6 in Vietnamese)."""
-    text = f"{value:,.{digits}f}"
-    if lang == "vi":
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text
+    return fmt_number(value, lang, digits)
 
 
 def make_progress(stream=None):

@@ -58,9 +58,10 @@ def run(args, store, policy) -> int:
         if city is None:
             return EXIT_REJECTED
     load_demo(store, city, actor=actor(args), progress=progress)
-    say("cli.demo.summary", args.lang, wards=len(city.wards), blocks=len(city.blocks),
+    say("cli.demo.summary", args.lang, wards=number(len(city.wards), args.lang),
+        blocks=number(len(city.blocks), args.lang),
         population=number(city.blocks["population"].sum(), args.lang),
-        reports=len(city.reports), end=args.end)
+        reports=number(len(city.reports), args.lang), end=args.end)
     return EXIT_OK
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands.common import EXIT_OK, UsageError, iso_date, write_out
+from commands.common import EXIT_OK, UsageError, iso_date, number, write_out
 from i18n import t
 from zones.problems import said
 
@@ -33,5 +33,6 @@ def run(args, store, policy) -> int:
         from data.exports.levels import csv_bytes
 
         data = csv_bytes(table)
-    write_out(data, args.output, t("cli.trends.rows", args.lang, rows=len(table)), args.lang)
+    rows = t("cli.trends.rows", args.lang, rows=number(len(table), args.lang))
+    write_out(data, args.output, rows, args.lang)
     return EXIT_OK

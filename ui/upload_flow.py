@@ -14,7 +14,7 @@ from data.ingest.zone_file import IngestReport, ingest_file, validate_bytes
 from data.services.changes import level_changes, levels_for
 from data.store.engine import StoreUnusable
 from i18n import t as tr
-from i18n.formats import fmt_date
+from i18n.formats import fmt_date, fmt_int
 from ui import auth_gate, common
 from zones.levels import label
 from zones.problems import Problem
@@ -117,11 +117,12 @@ def show_stored(store, lang: str) -> None:
     if outcome == "repeat":
         st.info(tr("pages.upload.repeat", lang))
         return
-    st.success(tr("pages.upload.stored", lang, changed=changed, replaced=replaced))
+    st.success(tr("pages.upload.stored", lang, changed=fmt_int(changed, lang),
+                  replaced=fmt_int(replaced, lang)))
     if changes.empty:
         st.caption(tr("pages.upload.no_level_change", lang))
         return
-    st.subheader(tr("pages.upload.changed_title", lang, n=len(changes)))
+    st.subheader(tr("pages.upload.changed_title", lang, n=fmt_int(len(changes), lang)))
     named, columns = where(changes, common.areas(store.url, common.data_version(store)), lang)
     st.dataframe(pd.DataFrame(columns | {
         tr("pages.col.level_before", lang): [label(c, lang) for c in named["before"]],
@@ -140,16 +141,16 @@ def check(url: str, version: tuple, raw: bytes, name: str, today: dt.date,
 
 def show_report(report: IngestReport, lang: str, download: bool = True) -> None:
     if not report.accepted:
-        st.error(tr("pages.upload.rejected", lang, n=len(report.errors)))
+        st.error(tr("pages.upload.rejected", lang, n=fmt_int(len(report.errors), lang)))
         errors = problems_frame(report.errors, lang)
         st.dataframe(errors, hide_index=True)
         if download:
             st.download_button(tr("pages.upload.download_errors", lang), csv_bytes(errors),
                                file_name=f"{report.file_name}.errors.csv", mime="text/csv")
     else:
-        st.success(tr("pages.upload.valid", lang, rows=report.row_count))
+        st.success(tr("pages.upload.valid", lang, rows=fmt_int(report.row_count, lang)))
     if report.warnings:
-        st.warning(tr("pages.upload.warnings", lang, n=len(report.warnings)))
+        st.warning(tr("pages.upload.warnings", lang, n=fmt_int(len(report.warnings), lang)))
         st.dataframe(problems_frame(report.warnings, lang), hide_index=True)
 
 

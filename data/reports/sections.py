@@ -13,6 +13,7 @@ import pandas as pd
 
 from data.reports.layout import Figure, Para, Table
 from i18n import t as tr
+from i18n.formats import fmt_date, fmt_int, fmt_percent
 from zones.levels import label
 from zones.policy import Policy
 from zones.report import ReportContent
@@ -34,14 +35,12 @@ class Ctx:
     def date(self, day) -> str:
         if day is None or (not isinstance(day, dt.date) and pd.isna(day)):
             return self.t("none")
-        day = pd.Timestamp(day).date()
-        return day.strftime("%d/%m/%Y") if self.lang == "vi" else day.isoformat()
+        return fmt_date(day, self.lang)
 
     def num(self, n) -> str:
         if n is None or pd.isna(n):
             return ""  # blank: nothing reported, never shown as 0
-        text = f"{int(n):,}"
-        return text.replace(",", ".") if self.lang == "vi" else text
+        return fmt_int(n, self.lang)
 
     def signed(self, n) -> str:
         return "0" if n == 0 else ("+" if n > 0 else "−") + self.num(abs(n))
@@ -49,8 +48,7 @@ class Ctx:
     def pct(self, share) -> str:
         if share is None or pd.isna(share):
             return self.t("none")
-        text = f"{100 * share:.1f}"
-        return (text.replace(".", ",") + " %") if self.lang == "vi" else text + "%"
+        return fmt_percent(share, self.lang)  # 91,6 % / 91.6 %, as on the screens
 
     def level(self, code) -> str:
         return label(code, self.lang) if isinstance(code, str) and code else self.t("none")

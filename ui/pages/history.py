@@ -1,6 +1,7 @@
-"""The history page: who stored what and when (every upload, form and repeat), and for one
-area and day every value it has had, oldest first, with who gave it; for admins (and in
-local mode) the audit log of every change, downloadable as CSV."""
+"""The history page: who stored what and when (every upload, form and repeat), told in
+words with the levels each moved and its hash and JSON one click away, then as a table;
+for one area and day every value it has had, oldest first, with who gave it; for admins
+(and in local mode) the audit log of every change, downloadable as CSV."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ import pandas as pd
 import streamlit as st
 
 from data.config.clock import VN_TZ
+from data.services.upload_story import change_counts, level_changes_by_upload
 from data.store.audit import count, entries, export_bytes
 from i18n import t as tr
-from i18n.formats import fmt_date
+from i18n.formats import fmt_date, grouped
 from ui import auth_gate, common
+from ui.history_words import changes_line, upload_json, upload_line
 from zones.levels import fold, label
 
 WARD_ROW = ""
 _TIME = {"vi": "%d/%m/%Y %H:%M", "en": "%Y-%m-%d %H:%M"}
 AUDIT_SHOWN = 500  # newest entries on screen; the download holds them all
+TOLD = 10  # newest uploads told in words; the table below lists them all
 
 
 def local_times(values: pd.Series, lang: str) -> list[str]:
@@ -26,14 +30,18 @@ def local_times(values: pd.Series, lang: str) -> list[str]:
     return list(times.dt.tz_convert(VN_TZ).dt.strftime(_TIME[lang]))
 
 
-def uploads_frame(uploads: pd.DataFrame, lang: str, search: str = "") -> pd.DataFrame:
+def matching(uploads: pd.DataFrame, search: str = "") -> pd.DataFrame:
     """Newest first; `search` matches the user or file name, accents and case aside."""
     if search:
         needle = fold(search.strip())
         hit = [needle in fold(f"{u} {f}") for u, f in zip(uploads["user_name"],
                                                           uploads["file_name"], strict=True)]
         uploads = uploads[hit]
-    u = uploads.sort_values("id", ascending=False)
+    return uploads.sort_values("id", ascending=False)
+
+
+def uploads_frame(uploads: pd.DataFrame, lang: str, search: str = "") -> pd.DataFrame:
+    u = matching(uploads, search)
     return pd.DataFrame({
         tr("pages.col.time", lang): local_times(u["uploaded_at"], lang),
         tr("pages.col.user", lang): u["user_name"],
@@ -112,6 +120,29 @@ def _audit_log(store, lang: str) -> None:
                        file_name="audit-log.csv", mime="text/csv", key="audit_download")
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def changes_of(url: str, version: tuple, ids: tuple[int, ...]) -> pd.DataFrame:
+    return level_changes_by_upload(common.get_store(url), list(ids))
+
+
+def _told(store, uploads: pd.DataFrame, lang: str) -> None:
+    """The newest uploads in words, each with its details behind an expander."""
+    if uploads.empty:
+        return
+    newest = uploads.head(TOLD)
+    changes = changes_of(store.url, common.data_version(store), tuple(newest["id"]))
+    counts = change_counts(changes)
+    st.caption(tr("words.history.shown", lang, shown=len(newest), total=len(uploads)))
+    for u, when in zip(newest.itertuples(), local_times(newest["uploaded_at"], lang),
+                       strict=True):
+        st.markdown(upload_line(u, when, lang))
+        if u.outcome != "repeat":
+            st.caption(changes_line(counts[counts["upload_id"] == u.id], lang))
+        with st.expander(tr("words.history.details", lang)):
+            st.code(u.sha256, language=None)
+            st.code(upload_json(u, changes[changes["upload_id"] == u.id]), language="json")
+
+
 def render(store, lang: str) -> None:
     _history(store, lang)
     if auth_gate.access(store).can("audit"):
@@ -123,7 +154,10 @@ def _history(store, lang: str) -> None:
     uploads = store.uploads()
     st.subheader(tr("pages.history.uploads_title", lang))
     search = st.text_input(tr("pages.history.search", lang), key="history_search")
-    st.dataframe(uploads_frame(uploads, lang, search), hide_index=True, height=280)
+    _told(store, matching(uploads, search), lang)
+    with st.expander(tr("words.history.table", lang)):
+        st.dataframe(grouped(uploads_frame(uploads, lang, search), lang), hide_index=True,
+                     height=280)
     st.subheader(tr("pages.history.area_title", lang))
     span = store.date_range()
     if span is None:
@@ -136,7 +170,7 @@ def _history(store, lang: str) -> None:
     if current.empty and replaced.empty:
         st.info(tr("pages.history.no_report", lang, date=fmt_date(day, lang)))
         return
-    st.dataframe(versions_frame(replaced, current, uploads, lang), hide_index=True,
-                 placeholder="")
+    st.dataframe(grouped(versions_frame(replaced, current, uploads, lang), lang),
+                 hide_index=True, placeholder="")
     if replaced.empty:
         st.caption(tr("pages.history.never_replaced", lang))

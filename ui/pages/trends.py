@@ -15,20 +15,15 @@ from data.config.policy_files import load_targets
 from data.exports.levels import csv_bytes
 from data.services.figures import trends_between
 from i18n import t as tr
-from i18n.formats import fmt_date
-from ui import auth_gate, common
+from i18n.formats import fmt_date, fmt_day_month, fmt_int
+from ui import auth_gate, charts, common
 from zones.levels import LEVELS, RANKED, label
 from zones.target_file import TargetsError
+from zones.targets import applicable
 from zones.trends import Trends, trends_table
 
 DEFAULT_DAYS = 60
 STACK = [*RANKED[1:], RANKED[0]]  # least severe at the bottom, no data on top
-AXIS_FORMAT = {"vi": "%d/%m", "en": "%d %b"}
-# Vega writes numbers the English way unless told: Vietnamese groups thousands with "."
-NUMBER_LOCALE = {"vi": {"decimal": ",", "thousands": ".", "grouping": [3],
-                        "currency": ["", " ₫"]},
-                 "en": {"decimal": ".", "thousands": ",", "grouping": [3],
-                        "currency": ["$", ""]}}
 HEIGHT = 260
 
 
@@ -52,61 +47,78 @@ def level_frame(t: Trends, unit: str, lang: str) -> pd.DataFrame:
     })
 
 
-def deadline_frame(start: dt.date, end: dt.date, lang: str) -> pd.DataFrame:
-    """One row per target deadline within start…end, naming the targets due that day."""
+def deadline_frame(start: dt.date, end: dt.date, lang: str,
+                   areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per target deadline within start…end, naming the targets due that day
+    (with `areas`, only the targets that apply to them: not HCMC's on the demo city)."""
     due: dict[dt.date, list[str]] = {}
     try:
         targets = load_targets()
     except (OSError, TargetsError):  # the targets page names the problems; no rules here
         targets = []
+    if areas is not None:
+        targets = applicable(targets, areas)
     for t in targets:
         if start <= t.deadline <= end:
             due.setdefault(t.deadline, []).append(t.title_vi if lang == "vi" else t.title_en)
     return pd.DataFrame({"date": pd.to_datetime(list(due)),
                          "day": [fmt_date(d, lang) for d in due],
-                         "short": [tr("pages.trends.due", lang, date=f"{d:%d/%m}") for d in due],
-                         "targets": ["; ".join(v) for v in due.values()]})
+                         "short": [tr("pages.trends.due", lang, date=fmt_day_month(d, lang))
+                                   for d in due],
+                         "targets": ["; ".join(v) for v in due.values()],
+                         "said": [tr("pages.trends.due", lang, date=fmt_date(d, lang)) + ": "
+                                  + "; ".join(v) for d, v in due.items()]})
 
 
 def stacked_chart(data: pd.DataFrame, deadlines: pd.DataFrame, y_title: str,
                   lang: str) -> alt.LayerChart:
     colours = alt.Scale(domain=[label(c, lang) for c in STACK],
                         range=[LEVELS[c].colour for c in STACK])
-    x = alt.X("date:T", title=None, axis=alt.Axis(format=AXIS_FORMAT[lang]))
+    x = charts.date_x(lang)
     area = alt.Chart(data).mark_area().encode(
-        x=x, y=alt.Y("value:Q", stack="zero", title=y_title),
+        x=x, y=charts.count_y("value", y_title, lang, stack="zero"),
         color=alt.Color("label:N", scale=colours, sort=[label(c, lang) for c in STACK],
-                        legend=alt.Legend(title=tr("pages.col.level", lang), orient="bottom")),
-        order=alt.Order("order:Q", sort="ascending"),
+                        legend=charts.legend(tr("pages.col.level", lang), lang)),
+        # One path per level: a description per day would split it (Vega-Lite groups by it).
+        order=alt.Order("order:Q", sort="ascending"), description=charts.said("label"),
         tooltip=[alt.Tooltip("day:N", title=tr("pages.col.date", lang)),
                  alt.Tooltip("label:N", title=tr("pages.col.level", lang)),
-                 alt.Tooltip("value:Q", title=y_title, format=",")])
+                 charts.count_tooltip("value", y_title)])
     due = alt.Chart(deadlines).encode(
-        x=x, tooltip=[alt.Tooltip("day:N", title=tr("pages.trends.deadline", lang)),
-                      alt.Tooltip("targets:N", title=tr("pages.trends.targets", lang))])
-    rules = due.mark_rule(color="#333333", strokeDash=[5, 3])
+        x=x, description=charts.said(),
+        tooltip=[alt.Tooltip("day:N", title=tr("pages.trends.deadline", lang)),
+                 alt.Tooltip("targets:N", title=tr("pages.trends.targets", lang))])
+    # With no deadline the layers stay (one chart shape) but are hidden from screen
+    # readers: an empty mark group is an unnamed graphic to them (axe svg-img-alt).
+    shown = not deadlines.empty
+    rules = due.mark_rule(color="#333333", strokeDash=[5, 3], aria=shown)
     # Named at the top, so the rule reads without hovering (no hover on a phone).
     names = due.mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=11,
-                          color="#333333").encode(y=alt.value(0), text="short:N")
+                          color="#333333", aria=shown).encode(y=alt.value(0), text="short:N")
     return styled(area + rules + names, lang)
 
 
 def styled(chart, lang: str):
-    return chart.properties(height=HEIGHT).configure(locale={"number": NUMBER_LOCALE[lang]})
+    return charts.localised(chart.properties(height=HEIGHT), lang)
 
 
 def counts_charts(t: Trends, lang: str) -> tuple[alt.Chart, alt.Chart]:
     d = t.counts.groupby("date", as_index=False)[["new_cases", "tests_done"]].sum()
     d = d.assign(day=[fmt_date(x, lang) for x in d["date"]], date=pd.to_datetime(d["date"]))
-    x = alt.X("date:T", title=None, axis=alt.Axis(format=AXIS_FORMAT[lang]))
+    d["said"] = [charts.point_text(day, tr("pages.col.new_cases", lang), fmt_int(v, lang), lang)
+                 for day, v in zip(d["day"], d["new_cases"], strict=True)]
+    x = charts.date_x(lang)
     out = []
     for field, mark in (("new_cases", "bar"), ("tests_done", "line")):
         title = tr(f"pages.col.{field}", lang)
         chart = getattr(alt.Chart(d), f"mark_{mark}")(color="#0072B2")
-        out.append(chart.encode(x=x, y=alt.Y(f"{field}:Q", title=title), tooltip=[
+        chart = chart.encode(x=x, y=charts.count_y(field, title, lang),
+                             # a bar each day; the line is one path: its title says it
+                             description=charts.said() if mark == "bar" else alt.value(title),
+                             tooltip=[
             alt.Tooltip("day:N", title=tr("pages.col.date", lang)),
-            alt.Tooltip(f"{field}:Q", title=title, format=",")]).properties(height=200)
-            .configure(locale={"number": NUMBER_LOCALE[lang]}))
+            charts.count_tooltip(field, title)])
+        out.append(charts.localised(chart.properties(height=200), lang))
     return out[0], out[1]
 
 
@@ -140,7 +152,7 @@ def render(store, lang: str) -> None:
     start, end = picked
     with st.spinner(tr("pages.computing", lang)):
         t = trends(url, version, start, end, district)
-    deadlines = deadline_frame(start, end, lang)
+    deadlines = deadline_frame(start, end, lang, common.areas(url, version))
     for key, field in (("areas", unit), ("population", "population")):
         title = tr(f"pages.trends.{key}_title", lang, unit=tr(f"pages.trends.unit.{unit}", lang))
         st.subheader(title)

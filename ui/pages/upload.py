@@ -9,7 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import t as tr
+from i18n.formats import fmt_int, grouped
 from ui import common
+from ui.file_input import file_input
 from ui.upload_flow import (
     allowed,
     check,
@@ -21,16 +23,20 @@ from ui.upload_flow import (
     writes_off,
 )
 
+TYPES = ["csv", "xlsx"]
+
 
 def render(store, lang: str) -> None:
     st.caption(tr("pages.upload.intro", lang))
+    limit = common.get_policy().max_upload_bytes
     if writes_off(store, lang):
-        st.file_uploader(tr("pages.upload.file", lang), type=["csv", "xlsx"], disabled=True)
+        file_input(tr("pages.upload.file", lang), lang, key="upload_file_off", types=TYPES,
+                   max_bytes=limit, disabled=True)
         return
     show_stored(store, lang)
     # A new key after each stored file empties the uploader for the next one.
-    file = st.file_uploader(tr("pages.upload.file", lang), type=["csv", "xlsx"],
-                            key=f"upload_file_{st.session_state.get('upload_round', 0)}")
+    file = file_input(tr("pages.upload.file", lang), lang, types=TYPES, max_bytes=limit,
+                      key=f"upload_file_{st.session_state.get('upload_round', 0)}")
     if file is None:
         return
     raw, version = file.getvalue(), common.data_version(store)
@@ -38,8 +44,8 @@ def render(store, lang: str) -> None:
     show_report(report, lang)
     if not report.accepted:
         return
-    st.subheader(tr("pages.upload.preview", lang, rows=report.row_count))
-    st.dataframe(rows_frame(report.rows, common.areas(store.url, version), lang),
+    st.subheader(tr("pages.upload.preview", lang, rows=fmt_int(report.row_count, lang)))
+    st.dataframe(grouped(rows_frame(report.rows, common.areas(store.url, version), lang), lang),
                  hide_index=True, placeholder="")
     user = uploader(store, lang, "upload_user")
     if st.button(tr("pages.upload.confirm", lang), type="primary", disabled=not user,

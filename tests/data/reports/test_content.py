@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import docx
@@ -258,3 +259,33 @@ def test_a_scope_without_polygons_says_there_is_no_map(city):
     c = gather(city, POLICY, "ward:90101", WEEK, targets=[], today=D(2021, 10, 1))
     assert report_map(city, c) is None
     assert "Chưa có ranh giới" in _pdf_text(report_bytes(c, "pdf", policy=POLICY))
+
+
+@pytest.mark.parametrize(("lang", "says", "never"), [
+    ("vi", ["20,0 % dân số", "đạt 85,7 %.", "90,0 % dân số", "5.000", "40,0 %"],
+     ["85.7", "5,000", "85,7%"]),
+    ("en", ["20.0 % of the population", "(85.7 %)", "90.0 % of its population", "5,000",
+            "40.0 %"], ["85,7", "5.000", "85.7%"]),
+])
+def test_numbers_are_written_as_the_language_writes_them(week, lang, says, never):
+    """12.345 and 91,6 % in Vietnamese, 12,345 and 91.6 % in English, as on the screens."""
+    text = _docx_text(report_bytes(week, "docx", lang, policy=POLICY))
+    for words in says:
+        assert words in text, words
+    for words in never:
+        assert words not in text, words
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_xlsx_numbers_stay_numbers(city, lang):
+    """Numbers are written as the language writes them in DOCX and PDF only: an XLSX
+    cell holds the number itself (1130, never "1.130" or "1,130")."""
+    data = io.BytesIO()
+    run_report(city, POLICY, "city", WEEK, "xlsx", data, lang, targets=[],
+               today=D(2021, 10, 1))
+    book = openpyxl.load_workbook(io.BytesIO(data.getvalue()))
+    sheet = book[{"vi": "Theo phường", "en": "By ward"}[lang]]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value is not None]
+    assert (1130, "n") in [(c.value, c.data_type) for c in cells]
+    assert not [c.value for c in cells if isinstance(c.value, str)
+                and re.fullmatch(r"-?\d{1,3}([.,]\d{3})+|\d+,\d+ ?%?|\d+(\.\d+)? ?%", c.value)]
