@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.webmap.geometry import geometry_payload
 from geo.webmap.payload import pack_json
-from geo.webmap.simplify import QUANTUM, geometry_payload
+from geo.webmap.simplify import QUANTUM
 from zones.areas import WARD_ROW, area_keys
 
-FORMAT = 1  # of the file: a new encoding makes every kept file stale
+FORMAT = 2  # of the file: a new encoding makes every kept file stale (2: districts)
 
 
 def area_geometries(areas: pd.DataFrame, ward_geoms: pd.DataFrame,
@@ -37,16 +38,22 @@ def area_geometries(areas: pd.DataFrame, ward_geoms: pd.DataFrame,
     return out
 
 
+def _districts(areas: pd.DataFrame) -> np.ndarray:
+    """Each area's district code, '' where it has none (two tiers)."""
+    return areas["district_code"].fillna("").astype(str).to_numpy()
+
+
 def geometry_key(areas: pd.DataFrame, ward_geoms: pd.DataFrame, block_geoms: pd.DataFrame,
                  tolerance_m: float | None = None) -> str:
-    """Hash of everything `geometry_file` is made from: the areas in order, their kinds
-    and their polygons (WKB, as Store.geometries gives them), the tolerance and the
-    encoding. Equal hashes, equal files."""
+    """Hash of everything `geometry_file` is made from: the areas in order, their kinds,
+    their districts (for the outlines) and their polygons (WKB, as Store.geometries
+    gives them), the tolerance and the encoding. Equal hashes, equal files."""
     h = hashlib.blake2b(repr((FORMAT, tolerance_m, QUANTUM)).encode(),
                         digest_size=16)
     keys = area_keys(areas)
-    h.update("\x1e".join(f"{w}\x1f{b}\x1f{t}" for (w, b), t in
-                         zip(keys, areas["area_type"].astype(str), strict=True)).encode())
+    h.update("\x1e".join(f"{w}\x1f{b}\x1f{t}\x1f{d}" for (w, b), t, d in
+                         zip(keys, areas["area_type"].astype(str), _districts(areas),
+                             strict=True)).encode())
     for frame in (ward_geoms, block_geoms):  # in the order read (Store.geometries sorts)
         codes = [frame[c].astype(str) for c in ("ward_code", "block_code") if c in frame]
         blobs = [bytes(b) for b in frame["geometry"]]
@@ -63,6 +70,6 @@ def geometry_file(areas: pd.DataFrame, ward_geoms: pd.DataFrame, block_geoms: pd
     and its meta: `undrawn`, the positions of areas with no polygon to draw."""
     geoms = area_geometries(areas, ward_geoms, block_geoms)
     is_ward = (areas["area_type"] == "ward").to_numpy()
-    payload = geometry_payload(geoms, is_ward, tolerance_m)
+    payload = geometry_payload(geoms, is_ward, tolerance_m, _districts(areas))
     undrawn = [i for i, g in enumerate(payload["geom"]) if g is None]
     return pack_json(payload), {"undrawn": undrawn}

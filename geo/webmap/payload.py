@@ -16,7 +16,7 @@ import zlib
 import numpy as np
 import pandas as pd
 
-from geo.webmap.simplify import geometry_payload
+from geo.webmap.geometry import geometry_payload
 from zones.areas import WARD_ROW, area_keys, day_numbers, report_positions
 from zones.levels import fold
 
@@ -27,7 +27,8 @@ def base_payload(areas: pd.DataFrame, geoms: np.ndarray, reports: pd.DataFrame,
     names file and the geometry file in one (the page merges the two it gets)."""
     is_ward = (areas["area_type"] == "ward").to_numpy()
     return {**names_payload(areas, reports, first),
-            **geometry_payload(geoms, is_ward, tolerance_m)}
+            **geometry_payload(geoms, is_ward, tolerance_m,
+                               areas["district_code"].fillna("").astype(str).to_numpy())}
 
 
 def names_payload(areas: pd.DataFrame, reports: pd.DataFrame, first: dt.date) -> dict:

@@ -168,7 +168,7 @@ def summary_rows(at: AppTest) -> list[list[str]]:
             for line in lines]
 
 
-def _app(monkeypatch, url: str, path: str = "", **params) -> AppTest:
+def _app(monkeypatch, url: str, path: str = "map", **params) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.delenv("VUNGXANH_TILES", raising=False)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
@@ -249,7 +249,7 @@ def test_table_page_escapes_notes_and_sorts(monkeypatch, demo, tmp_path):
     assert not at.exception
     body = at.get("html")[0].proto.body
     assert "&lt;img src=x onerror=alert(1)&gt;" in body and "<img" not in body
-    assert "<caption>" in body and "aria-sort='ascending'" in body and "scope='row'" in body
+    assert "<caption>" in body and "aria-sort='descending'" in body and "scope='row'" in body
     at.selectbox(key="table_sort").set_value("level").run()
     at.toggle(key="table_desc").set_value(True).run()
     body = at.get("html")[0].proto.body
@@ -261,11 +261,16 @@ def test_map_and_table_in_english_with_tiles(monkeypatch, demo):
     url = demo[0]
     monkeypatch.setenv("VUNGXANH_TILES", "https://tiles.example.org/{z}/{x}/{y}.png")
     monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at._page_hash = calc_hash("map")
+    at.run()
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     args, _ = map_args(at)
     assert args["lang"] == "en" and args["text"]["labels"][1] == "Green"
+    assert args["tiles"] is None  # the base layer is off until the reader turns it on
+    at.toggle(key="map_tiles").set_value(True).run()
+    args, _ = map_args(at)
     assert args["tiles"] == "https://tiles.example.org/{z}/{x}/{y}.png"
     assert summary_rows(at)[0][0] == "Level"
     at._page_hash = calc_hash("table")

@@ -13,67 +13,20 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pandas as pd
 import pytest
 
-from data.store.database import UploadMeta
 from geo.webmap.history import CELL_LAYOUT
-from tests.support.browser import (
-    ARTIFACTS,
-    END,
-    XSS_NOTE,
-    demo_store,
-    streamlit_server,
-)
+from tests.support.browser import ARTIFACTS, END, PHONE, TIMEOUT_MS, XSS_NOTE, open_map
 
 pytestmark = pytest.mark.browser
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 LOCAL_SCHEMES = {"data", "about", "blob"}
-TIMEOUT_MS = 90_000
-PHONE = {"width": 360, "height": 780}
 PATHS = "path.vx-ward, path.vx-block"
-
-
-@pytest.fixture(scope="module")
-def dashboard(tmp_path_factory, chromium):
-    """The small demo city behind a running dashboard, with an XSS attempt as the note of
-    ward 90001 and of its block TDP01 on the last day: (base URL, polygons per area)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
-    store = demo_store(url)
-    rows = [{"ward_code": "90001", "block_code": b, "date": END, "level": "phong_toa",
-             "new_cases": 3, "tests_done": 10, "note": XSS_NOTE} for b in ("", "TDP01")]
-    store.record_upload(UploadMeta("test", "xss.csv", "f" * 64, 1), pd.DataFrame(rows), {})
-    areas = store.areas()
-    drawn = {kind: set(map(tuple, store.geometries(kind)[cols].to_numpy()))
-             for kind, cols in (("ward", ["ward_code"]), ("block", ["ward_code", "block_code"]))}
-    store.dispose()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with streamlit_server(url, ARTIFACTS / "streamlit-browser.log") as base:
-        yield base, areas, drawn
 
 
 def _outside(urls: list[str]) -> list[str]:
     return [u for u in urls if urlsplit(u).scheme not in LOCAL_SCHEMES
             and urlsplit(u).hostname not in LOCAL_HOSTS]
-
-
-def _open(chromium, base: str, path: str = "", phone: bool = False):
-    """A page on the dashboard (a 1400 px screen, or a 360 px touch phone), recording every
-    request and dialog; returns (page, map frame, requests, dialogs) once the map has
-    drawn its wards."""
-    if phone:
-        page = chromium.new_context(viewport=PHONE, has_touch=True, is_mobile=True,
-                                    device_scale_factor=2).new_page()
-    else:
-        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-    requests, dialogs = [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(base + path, timeout=TIMEOUT_MS)
-    frame = page.wait_for_selector('iframe[src*="vxmap"]', timeout=TIMEOUT_MS).content_frame()
-    frame.wait_for_function("window.vx && vx.S.cube && vx.counts().wards > 0",
-                            timeout=TIMEOUT_MS)
-    return page, frame, requests, dialogs
 
 
 def _shot(page, name: str) -> None:
@@ -141,11 +94,11 @@ def _play_and_pause(page, frame, start: dt.date, view) -> None:
     assert frame.evaluate("[vx.zoom(), vx.centre()]") == view
 
 
-def test_map_draws_recolours_and_keeps_the_view(chromium, dashboard):
+def test_map_draws_recolours_and_keeps_the_view(chromium, map_dashboard):
     from playwright.sync_api import expect
 
-    base, _areas, drawn = dashboard
-    page, frame, requests, dialogs = _open(chromium, base)
+    base, _areas, drawn = map_dashboard
+    page, frame, requests, dialogs = open_map(chromium, base)
     expect(frame.locator("path.vx-ward")).to_have_count(len(drawn["ward"]))
     blocks = frame.locator("path.vx-block").count()
     assert blocks in (0, len(drawn["block"]))  # blocks only when zoomed in far enough
@@ -175,14 +128,14 @@ def test_map_draws_recolours_and_keeps_the_view(chromium, dashboard):
     page.close()
 
 
-def test_a_link_opens_the_same_view(chromium, dashboard):
+def test_a_link_opens_the_same_view(chromium, map_dashboard):
     from playwright.sync_api import expect
 
-    base, areas, drawn = dashboard
+    base, areas, drawn = map_dashboard
     day = END - dt.timedelta(days=5)
     district = areas.loc[areas["ward_code"] == "90003", "district_code"].iloc[0]
-    link = f"/?date={day}&district={district}&area=90003/TDP03"  # as the targets page links
-    page, frame, _requests, _dialogs = _open(chromium, base, link)
+    link = f"/map?date={day}&district={district}&area=90003/TDP03"  # as the targets page links
+    page, frame, _requests, _dialogs = open_map(chromium, base, link)
     expect(frame.locator("#vx-date")).to_have_text(f"{day:%d/%m/%Y}")
     in_district = areas[areas["district_code"] == district]
     wards = {w for (w,) in drawn["ward"] if w in set(in_district["ward_code"])}
@@ -198,11 +151,11 @@ def test_a_link_opens_the_same_view(chromium, dashboard):
     page.close()
 
 
-def test_map_on_a_360px_phone(chromium, dashboard):
+def test_map_on_a_360px_phone(chromium, map_dashboard):
     from playwright.sync_api import expect
 
-    base, _areas, _drawn = dashboard
-    page, frame, _requests, _dialogs = _open(chromium, base, phone=True)
+    base, _areas, _drawn = map_dashboard
+    page, frame, _requests, _dialogs = open_map(chromium, base, phone=True)
     box = page.locator('iframe[src*="vxmap"]').bounding_box()
     assert box["width"] <= PHONE["width"] and box["height"] >= 400
     map_box = frame.locator("#vx-map").bounding_box()
@@ -218,13 +171,13 @@ def test_map_on_a_360px_phone(chromium, dashboard):
     page.close()
 
 
-def test_the_day_map_downloads_and_draws_offline(chromium, dashboard):
+def test_the_day_map_downloads_and_draws_offline(chromium, map_dashboard):
     """The map page's HTML file of the day arrives; opened with every request refused, it
     still draws every ward with its legend, and its tooltip shows the note as text."""
     from playwright.sync_api import expect
 
-    base, _areas, drawn = dashboard
-    page, _frame, _requests, _dialogs = _open(chromium, base)
+    base, _areas, drawn = map_dashboard
+    page, _frame, _requests, _dialogs = open_map(chromium, base)
     with page.expect_download(timeout=TIMEOUT_MS) as download:
         page.get_by_role("button", name="Tải bản đồ ngày này (HTML)").click()
     assert download.value.suggested_filename == f"ban-do-cap-do_{END}.html"
@@ -247,10 +200,10 @@ def test_the_day_map_downloads_and_draws_offline(chromium, dashboard):
     offline.close()
 
 
-def test_table_view_is_a_real_table(chromium, dashboard):
+def test_table_view_is_a_real_table(chromium, map_dashboard):
     from playwright.sync_api import expect
 
-    base, areas, _drawn = dashboard
+    base, areas, _drawn = map_dashboard
     page = chromium.new_page(viewport={"width": 1400, "height": 1000})
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

@@ -63,6 +63,7 @@ def component_text(lang: str) -> dict:
         "sources": [tr(f"map.src.{s}", lang) for s in SOURCES],
         "tip": tip,
         "legend": {"title": tr("map.legend_title", lang), "wards": tr("map.legend_wards", lang),
+                   "carried": tr("map.legend_carried", lang),
                    "population": tr("map.legend_population", lang),
                    "blocks": tr("map.legend_blocks", lang), "stale": tr("map.legend_stale", lang)},
         "controls": keys("map.ctl", ("play", "pause", "slider", "map", "showing")),

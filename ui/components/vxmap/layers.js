@@ -5,7 +5,8 @@
 (function (VX) {
   "use strict";
   var M = null;  // the one map's layers
-  var PANES = { vxWards: 410, vxBlocks: 420, vxOutline: 430, vxMarks: 440 };
+  var PANES = { vxWards: 410, vxBlocks: 420, vxOutline: 430, vxDistricts: 435, vxMarks: 440 };
+  var MARK_FONT = "700 11px system-ui, sans-serif";
   var MARK_MIN = [30, 14];  // px a polygon needs before its level letters fit inside
   var MAX_MARKS = 1500;
   var LAYOUT = VX.LAYOUT;  // the level cell's bits (geo/webmap/history.py CELL_LAYOUT)
@@ -16,10 +17,10 @@
 
   function styleFor(S, a, code) {
     var block = !S.isWard[a], s = {
-      fillColor: fillOf(S.levels[code & LAYOUT.rankMask]), fillOpacity: 0.85, opacity: 1,
+      fillColor: fillOf(S.levels[code & LAYOUT.rankMask]), fillOpacity: S.tilesOn ? 0.6 : 0.85, opacity: 1,
       color: block ? "#555" : "#333", weight: block ? 0.6 : 1, dashArray: null };
     if (code & LAYOUT.staleBit) {  // stale data must look stale: dashed outline, washed-out fill
-      s.dashArray = block ? "3 3" : "5 4"; s.fillOpacity = 0.5; s.weight = block ? 1.2 : 2;
+      s.dashArray = block ? "3 3" : "5 4"; s.fillOpacity = s.fillOpacity - 0.35; s.weight = block ? 1.2 : 2;
     }
     if (S.focus.has(a)) { s.color = "#000"; s.weight = 3.5; }
     return s;
@@ -29,14 +30,21 @@
     Object.keys(PANES).forEach(function (name) {
       (map.getPane(name) || map.createPane(name)).style.zIndex = PANES[name];
     });
-    map.getPane("vxOutline").style.pointerEvents = "none";
-    map.getPane("vxMarks").style.pointerEvents = "none";
-    if (M) { [M.wardGroup, M.blockGroup, M.outlineGroup, M.marks].forEach(function (g) { g.remove(); }); }
+    ["vxOutline", "vxDistricts", "vxMarks"].forEach(function (name) {
+      map.getPane(name).style.pointerEvents = "none";
+    });
+    if (M) { [M.wardGroup, M.blockGroup, M.outlineGroup, M.districtGroup, M.marks].forEach(function (g) { g.remove(); }); }
     M = { S: S, map: map, layer: new Array(S.n), live: new Set(), wards: [],
           blocksOf: new Map(), blockWards: new Set(), outline: new Map(), bounds: new Map(),
           markAreas: [], wardGroup: L.layerGroup().addTo(map),
-          blockGroup: L.layerGroup().addTo(map), outlineGroup: L.layerGroup().addTo(map) };
+          blockGroup: L.layerGroup().addTo(map), outlineGroup: L.layerGroup().addTo(map),
+          districtGroup: L.layerGroup().addTo(map), labelBox: VX.labels.container(map) };
     M.marks = new MarkCanvas().addTo(map);
+    M.districtLines = districtLines(S);
+    if (!map._vxResizeHooked) {  // one map, many inits (new data): hook once
+      map._vxResizeHooked = true;
+      map.on("resize", function () { if (M) { VX.labels.draw(M); } });
+    }
     for (var a = 0; a < S.n; a++) {
       if (!S.base.geom[a]) { continue; }
       if (S.isWard[a]) { M.wards.push(a); continue; }
@@ -44,6 +52,22 @@
       if (!M.blocksOf.has(w)) { M.blocksOf.set(w, []); }
       M.blocksOf.get(w).push(a);
     }
+  }
+
+  /* The districts' outlines (geo/webmap/districts.py), with the point for each one's name
+     and its population (the order of the names); none without districts. */
+  function districtLines(S) {
+    var pop = new Float64Array(S.base.districts.length), scale = S.base.scale;
+    for (var a = 0; a < S.n; a++) { if (S.isWard[a]) { pop[S.base.dist[a]] += S.base.pop[a] || 0; } }
+    return (S.base.district_lines || []).map(function (d) {
+      var index = S.base.districts.findIndex(function (x) { return x[0] === d[0]; });
+      if (index < 0) { return null; }
+      var first = d[1][0][0];
+      return { index: index, pop: pop[index],
+               pt: [(first[0] + d[2][0]) / scale, (first[1] + d[2][1]) / scale],
+               layer: L.polygon(VX.data.latlngs(d[1], scale), { pane: "vxDistricts", fill: false,
+                 interactive: false, weight: 4, color: "#000", opacity: 0.75, className: "vx-district" }) };
+    }).filter(Boolean);
   }
 
   function layerOf(a) {
@@ -186,7 +210,7 @@
       var ctx = this._canvas.getContext("2d"), S = M.S, map = this._map;
       ctx.setTransform(this._ratio, 0, 0, this._ratio, 0, 0);
       ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
-      ctx.font = "700 11px system-ui, sans-serif";
+      ctx.font = MARK_FONT;
       ctx.textAlign = "center"; ctx.textBaseline = "middle";
       ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.fillStyle = "#111";
       M.markAreas.forEach(function (a) {
@@ -207,6 +231,7 @@
       M.markAreas.push(a);
     });
     M.marks.draw();
+    VX.labels.draw(M);
   }
 
   function paint() {
@@ -221,6 +246,10 @@
   function applyScope() {
     M.wards.forEach(function (a) {
       if (M.S.inScope[a]) { show(a, M.wardGroup); } else { hide(a, M.wardGroup); }
+    });
+    M.districtLines.forEach(function (d) {
+      var on = M.S.scopeIndex < 0 || M.S.scopeIndex === d.index;
+      if (on) { M.districtGroup.addLayer(d.layer); } else { M.districtGroup.removeLayer(d.layer); }
     });
     refreshBlocks();
   }
@@ -248,7 +277,9 @@
   }
 
   function counts() {
-    var c = { wards: 0, blocks: 0, marks: M ? M.markAreas.length : 0 };
+    var c = { wards: 0, blocks: 0, marks: M ? M.markAreas.length : 0,
+              labels: M && M.labelsShown ? M.labelsShown.length : 0,
+              districts: M ? M.districtGroup.getLayers().length : 0 };
     if (M) { M.live.forEach(function (a) { if (M.S.isWard[a]) { c.wards++; } else { c.blocks++; } }); }
     return c;
   }
@@ -265,5 +296,6 @@
   VX.layers = { init: init, fillOf: fillOf, paint: paint, applyScope: applyScope,
                 refreshBlocks: refreshBlocks, setFocus: setFocus, scopeBounds: scopeBounds,
                 counts: counts, loadAllBlocks: loadAllBlocks, keepInside: keepInside,
-                markLatLng: markLatLng };
+                markLatLng: markLatLng, MARK_FONT: MARK_FONT,
+                restyleAll: function () { M.live.forEach(function (a) { restyle(a, M.layer[a]); }); } };
 })(window.VX = window.VX || {});

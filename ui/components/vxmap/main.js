@@ -34,6 +34,7 @@
   async function apply(args) {
     S.lang = args.lang; S.text = args.text; S.policy = args.policy; S.levels = args.level_table;
     if (!S.map) { setupMap(args); }
+    applyTiles(args.tiles || "", args.tiles_attr || "");
     labelControls();
     if (args.base + " " + args.geometry !== S.baseName) { await loadBase(args); }
     if (args.levels !== S.levelsName) { loadCube(args.levels).catch(showError); }  // in the background
@@ -55,20 +56,31 @@
   }
 
   function setupMap(args) {
-    S.map = L.map(ui.map, { zoomSnap: 0.25, attributionControl: Boolean(args.tiles) });
+    S.map = L.map(ui.map, { zoomSnap: 0.25, attributionControl: false });
     S.map.setView([16.0, 106.0], 5);  // all of Vietnam until the polygons are in
     L.control.scale({ imperial: false }).addTo(S.map);
-    if (args.tiles) {
-      var attr = document.createElement("span");
-      attr.textContent = args.tiles_attr || args.tiles;  // the attribution is text, not HTML
-      L.tileLayer(args.tiles, { attribution: attr.innerHTML, maxZoom: 19 }).addTo(S.map);
-    }
     S.map.on("moveend", function () { if (S.base) { VX.layers.refreshBlocks(); } });
     ui.day.addEventListener("input", onSlide);
     ui.day.addEventListener("change", function () { S.dragging = false; commitSoon(); });
     ui.play.addEventListener("click", function () { if (S.playing) { stopPlay(true); } else { startPlay(); } });
     window.addEventListener("resize", sizeFrame);
     sizeFrame();
+  }
+
+  /* The deployment's base layer (VUNGXANH_TILES), when the page's toggle asks for it;
+     never a public tile server. Under it the fills turn lighter, so streets show. */
+  function applyTiles(url, attribution) {
+    if (url + " " + attribution === S.tilesKey) { return; }
+    S.tilesKey = url + " " + attribution;
+    if (S.tiles) { S.tiles.remove(); S.attribution.remove(); S.tiles = null; }
+    S.tilesOn = Boolean(url);
+    if (url) {
+      var attr = document.createElement("span");
+      attr.textContent = attribution || url;  // the attribution is text, not HTML
+      S.attribution = L.control.attribution({ prefix: false }).addTo(S.map);
+      S.tiles = L.tileLayer(url, { attribution: attr.innerHTML, maxZoom: 19 }).addTo(S.map);
+    }
+    if (S.base) { VX.layers.restyleAll(); }
   }
 
   function labelControls() {

@@ -93,7 +93,7 @@
     tr.setAttribute("data-level", S.levels[rank].code);
     tr.appendChild(el("td")).appendChild(swatch(S, rank));
     tr.appendChild(el("td", null, S.text.labels[rank] + " (" + S.text.short[rank] + ")"));
-    for (var i = 0; i < 3; i++) { cells.push(tr.appendChild(el("td", "n"))); }
+    for (var i = 0; i < 4; i++) { cells.push(tr.appendChild(el("td", "n"))); }
     table.appendChild(tr);
     return cells;
   }
@@ -104,7 +104,7 @@
     box.open = window.innerWidth > 480;  // on a phone it starts folded
     var title = box.appendChild(el("summary"));
     var table = box.appendChild(el("table"));
-    [" ", " ", T.wards, T.population, T.blocks].forEach(function (h) {
+    [" ", " ", T.wards, T.carried, T.population, T.blocks].forEach(function (h) {
       head.appendChild(el("th", null, h.trim()));
     });
     table.appendChild(head);
@@ -116,18 +116,25 @@
   }
 
   function recount(S, ui) {
+    // Wards shown with a carried-forward (stale) level are counted apart: a ward that
+    // sent nothing today is never counted as a fresh report nor hidden as "no data".
     var n = S.n, wards = new Float64Array(5), pop = new Float64Array(5), blocks = new Float64Array(5);
+    var carried = new Float64Array(5);
     for (var a = 0; a < n; a++) {
       if (!S.inScope[a]) { continue; }
       var r = S.codes[a] & LAYOUT.rankMask;
-      if (S.isWard[a]) { wards[r]++; pop[r] += S.base.pop[a] || 0; } else { blocks[r]++; }
+      if (S.isWard[a]) {
+        wards[r]++; pop[r] += S.base.pop[a] || 0;
+        if (S.codes[a] & LAYOUT.staleBit) { carried[r]++; }
+      } else { blocks[r]++; }
     }
     ui.title.textContent = S.text.legend.title + " · " + fmtDay(S, S.shown);
     LEGEND_ORDER.forEach(function (r) {
       var c = ui.cells[r];
       c[0].textContent = fmtInt(S, wards[r]);
-      c[1].textContent = fmtInt(S, pop[r]);
-      c[2].textContent = fmtInt(S, blocks[r]);
+      c[1].textContent = fmtInt(S, carried[r]);
+      c[2].textContent = fmtInt(S, pop[r]);
+      c[3].textContent = fmtInt(S, blocks[r]);
     });
   }
 
