@@ -100,7 +100,7 @@ def _show(block) -> None:
     elif isinstance(block, Table):
         st.dataframe(pd.DataFrame(block.rows, columns=_unique(block.header)), hide_index=True)
     elif isinstance(block, Figure):
-        st.image(block.png, caption=block.caption, width=640)
+        st.image(block.png, caption=block.caption, width="stretch", alt=block.caption)
     elif block.style == "note":
         st.caption(plain(block.text))
     else:
