@@ -22,15 +22,18 @@ from data.config.access import PAGE_NEEDS
 from data.store.audit import incident
 from i18n import DEFAULT_LANGUAGE
 from i18n import t as tr
-from ui import auth_gate
+from ui import auth_gate, theme
 from zones.problems import Unsaid, said
 
 # (section, url path, module in ui/): the url path is also the page's catalogue key
 # (pages.nav.<path>) and its key in data.config.access.PAGE_NEEDS, the action it needs
-# ("read": anyone, signed in or not). The first page is the default, served at the root
-# URL. A page's module is imported when the page is first shown, so the map does not wait
-# for the charting, spreadsheet and report libraries of the other pages.
+# ("read": anyone, signed in or not). The first page is the default: the root URL opens
+# it at its own URL (Streamlit serves its default page only at the root, so the root is a
+# hidden page that switches to it, keeping the query). A page's module is imported when
+# the page is first shown, so the map does not wait for the charting, spreadsheet and
+# report libraries of the other pages.
 PAGES = [
+    ("monitor", "today", "today"),
     ("monitor", "map", "map"),
     ("monitor", "table", "table"),
     ("monitor", "trends", "trends"),
@@ -66,12 +69,21 @@ def navigation(store, lang: str) -> dict[str, list[st.Page]]:
                 importlib.import_module(f"ui.pages.{module}").render(store, lang)
 
         return st.Page(lambda: guarded(run, lang), title=tr(f"pages.nav.{path}", lang),
-                       url_path=path, default=path == PAGES[0][1])
+                       url_path=path)
 
     sections: dict[str, list[st.Page]] = {}
     for section, path, module in PAGES:
         sections.setdefault(tr(f"pages.section.{section}", lang), []).append(
             page(path, module, PAGE_NEEDS[path]))
+    from ui import common
+
+    common.PAGES.clear()
+    common.PAGES.update({p.url_path: p for pages in sections.values() for p in pages})
+    first = next(iter(sections.values()))[0]
+    root = st.Page(lambda: st.switch_page(first, query_params=st.query_params.to_dict()),
+                   title=first.title, url_path="root", default=True, visibility="hidden")
+    first_section = next(iter(sections))
+    sections[first_section] = [*sections[first_section], root]
     return sections
 
 
@@ -84,7 +96,7 @@ def main() -> None:
     except Unsaid as exc:  # a store made by a newer version, or one that cannot be read
         st.error(said(exc, lang))
         return
-    current = st.navigation(navigation(store, lang), expanded=True)
+    current = theme.navigation(navigation(store, lang))  # Streamlit's menu fails axe
     acc = auth_gate.sidebar(store, lang)
     st.title(current.title)
     # The demo fills an empty store on a first start; with accounts, only for an admin.

@@ -24,6 +24,7 @@ from commands import (
     rounds,
     schedule,
     targets,
+    today,
     trends,
     users,
 )
@@ -37,14 +38,15 @@ from commands.common import (
     say,
     set_language,
 )
+from commands.parser_language import localise, speaking
 from commands.session import actor, login
 from data.config import settings
 from data.config.access import WRITES
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 # The command modules, in the order `--help` lists them: each has register(sub).
-COMMANDS = (boundaries, ingest, demo, levels, export_map, targets, trends, rounds, schedule, report,
-            users, audit, backup, repack)
+COMMANDS = (boundaries, ingest, demo, today, levels, export_map, targets, trends, rounds,
+            schedule, report, users, audit, backup, repack)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,8 +138,15 @@ def _run(args, store, policy) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
-    set_language(_language(argv))
+    lang = _language(argv)
+    set_language(lang)
+    with speaking(lang):  # argparse's own sentences (usage, errors) in that language too
+        return _main(argv, lang)
+
+
+def _main(argv: list[str], lang: str) -> int:
     parser = build_parser()
+    localise(parser, lang)
     args = parser.parse_args(argv)  # exits 2 on a usage error
     set_language(args.lang)
     if args.db is not None and not args.db.strip():  # an unset variable, not the default

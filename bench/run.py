@@ -29,7 +29,7 @@ from common import HEADER, ROOT, city_size, emit, note
 BENCH = Path(__file__).resolve().parent
 # group → module; in the order they run (cheap and store-free first).
 GROUPS = {"schedule": "schedule_speed", "ingest": "ingest_speed", "trends": "trends_speed",
-          "map": "map_speed", "dashboard": "dashboard_speed"}
+          "map": "map_speed", "today": "today_speed", "dashboard": "dashboard_speed"}
 ON_STORE = ("trends", "map", "dashboard")  # measured on the city store
 HCMC = ROOT.parent / "shared" / "data" / "boundaries" / "hcmc_wards_2021.geojson"
 

@@ -9,7 +9,7 @@ from zones.problems import said
 
 def register(sub) -> None:
     s = sub.add_parser("report", help="daily, weekly or monthly report as DOCX, PDF or XLSX")
-    s.add_argument("--scope", required=True, help="city, district:CODE or ward:CODE")
+    s.add_argument("--scope", required=True, help="city, province:CODE, district:CODE or ward:CODE")
     s.add_argument("--period", required=True,
                    help="day:YYYY-MM-DD, week:YYYY-Www (ISO week) or month:YYYY-MM")
     s.add_argument("--format", choices=("docx", "pdf", "xlsx"), required=True)

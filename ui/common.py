@@ -35,6 +35,18 @@ def today_vn() -> dt.date:
     return clock.today_vn()
 
 
+# The pages of the navigation by url path (app.navigation fills it on every run), for
+# st.page_link: a link to a page built from a function needs its Page object.
+PAGES: dict[str, st.Page] = {}
+
+
+def page_link(path: str, label: str, params: dict[str, str]) -> None:
+    """A link to the page at /<path> with these query parameters (a URL one can send)."""
+    target = PAGES.get(path)
+    if target is not None:
+        st.page_link(target, label=label, query_params=params, icon=":material/arrow_forward:")
+
+
 def tiles() -> tuple[str | None, str | None]:
     """Optional base tiles (URL template, attribution); none by default, so the map works
     with no internet."""

@@ -81,19 +81,22 @@ def in_scope(data: MapData, f: state.Filters) -> np.ndarray:
     return (data.areas["district_code"] == f.district).to_numpy()
 
 
-def area_position(data: MapData, key: str) -> int | None:
-    """Position of the area `ward` or `ward/block` (a link's `area`), None if unknown."""
-    ward, _, block = key.partition("/")
-    hit = np.flatnonzero((data.areas["ward_code"] == ward).to_numpy()
-                         & (data.areas["block_code"] == block).to_numpy())
-    return int(hit[0]) if len(hit) else None
+def area_positions(data: MapData, keys: str) -> np.ndarray:
+    """Positions of the areas of a link's `area`: keys `ward` or `ward/block`, separated
+    by commas (the morning view links to all the areas of one of its lists); unknown keys
+    are left out."""
+    wanted = [k.strip().partition("/") for k in keys.split(",") if k.strip()]
+    if not wanted:
+        return np.array([], dtype=np.int64)
+    index = pd.MultiIndex.from_arrays([data.areas["ward_code"], data.areas["block_code"]])
+    at = index.get_indexer(pd.MultiIndex.from_tuples([(w, b) for w, _, b in wanted]))
+    return np.unique(at[at >= 0]).astype(np.int64)
 
 
 def found(data: MapData, f: state.Filters) -> np.ndarray:
-    """Positions of the areas a search (or a link's area) names, inside the district."""
+    """Positions of the areas a search (or a link's areas) names, inside the district."""
     if f.area:
-        pos = area_position(data, f.area)
-        return np.array([] if pos is None else [pos], dtype=np.int64)
+        return area_positions(data, f.area)
     mask = search_mask(data.search, data.is_ward, f.search) & in_scope(data, f)
     return np.flatnonzero(mask)
 

@@ -13,12 +13,16 @@ from dataclasses import dataclass
 
 from zones.problems import Term, Unsaid
 
-SCOPE_KINDS = ("city", "district", "ward")
+# "city": every area in the store; a province, a district (only where the store has
+# districts: two-tier units have none) or a ward by its code. The one scope syntax of the
+# product: reports, the morning view, URLs, targets and capacity files write it so.
+SCOPE_KINDS = ("city", "province", "district", "ward")
 PERIOD_KINDS = ("day", "week", "month")
 # Column of Store.areas() that a scope of each kind selects on.
-SCOPE_COLUMNS = {"city": "province_code", "district": "district_code", "ward": "ward_code"}
+SCOPE_COLUMNS = {"city": "province_code", "province": "province_code",
+                 "district": "district_code", "ward": "ward_code"}
 # GSO code widths: a leading zero dropped by a spreadsheet is put back, as uploads do.
-_CODE_WIDTH = {"city": 2, "district": 3, "ward": 5}
+_CODE_WIDTH = {"province": 2, "district": 3, "ward": 5}
 _SCOPE_HELP = Term("request.scope.help")  # what a scope is written as
 _PERIOD_HELP = Term("request.period.help")
 
@@ -78,8 +82,9 @@ def scope_kind(kind: str) -> Term:
 
 
 def parse_scope(text: str) -> Scope:
-    """`city`, `city:PROVINCE`, `district:CODE` or `ward:CODE` → Scope; Unsaid (a
-    ValueError) naming the value and what was expected. Codes are digits, kept as text."""
+    """`city`, `province:CODE`, `district:CODE` or `ward:CODE` → Scope; Unsaid (a
+    ValueError) naming the value and what was expected. Codes are digits, kept as text.
+    `city:CODE`, the older spelling of a province, is read as `province:CODE`."""
     raw = (text or "").strip()
     kind, _, code = raw.partition(":")
     kind = kind.strip().lower()
@@ -94,6 +99,7 @@ def parse_scope(text: str) -> Scope:
     if not code.isascii() or not code.isdigit():
         raise Unsaid("request.scope.not_digits", value=repr(text), kind=scope_kind(kind),
                      code=repr(code))
+    kind = "province" if kind == "city" else kind
     return Scope(kind, code.zfill(_CODE_WIDTH[kind]))
 
 

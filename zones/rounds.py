@@ -79,7 +79,7 @@ def sampling_units(areas: pd.DataFrame) -> pd.DataFrame:
     `areas` (its index and columns kept). A ward with blocks is sampled through them."""
     block = areas["block_code"].fillna(WARD_ROW).astype(str)
     is_block = block != WARD_ROW
-    with_blocks = set(areas.loc[is_block, "ward_code"].astype(str))
+    with_blocks = areas.loc[is_block, "ward_code"].astype(str).unique()
     lone_ward = ~is_block & ~areas["ward_code"].astype(str).isin(with_blocks)
     return areas[is_block | lone_ward]
 

@@ -21,7 +21,8 @@ ACTIONS = {
 COMMAND_NEEDS = {
     "import-boundaries": "areas", "import-blocks": "areas", "ingest": "upload",
     "demo": "areas", "export-levels": "export", "export-map": "export", "targets": "read",
-    "trends": "read", "record-rounds": "rounds", "schedule": "schedule", "report": "export",
+    "trends": "read", "today": "read", "record-rounds": "rounds", "schedule": "schedule",
+    "report": "export",
     "user": "users", "audit": "audit", "backup": "backup", "restore": "backup",
     "repack": "backup",
 }
@@ -31,7 +32,7 @@ WRITES = frozenset({"ingest", "record-rounds", "demo", "import-boundaries", "imp
 # The action each dashboard page needs, by its URL path (app.PAGES); "read" is anyone's,
 # signed in or not. The schedule page's downloads and marks check more, part by part.
 PAGE_NEEDS = {
-    "map": "read", "table": "read", "trends": "read", "targets": "read",
+    "today": "read", "map": "read", "table": "read", "trends": "read", "targets": "read",
     "upload": "upload", "report": "upload", "history": "read", "periodic": "read",
     "schedule": "read",
 }

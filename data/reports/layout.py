@@ -77,7 +77,8 @@ class ReportDoc:
 
 def scope_name(content: ReportContent) -> str:
     """The scope's own name: the province, district or ward."""
-    column = {"city": "province_name", "district": "district_name", "ward": "ward_name"}
+    column = {"city": "province_name", "province": "province_name",
+              "district": "district_name", "ward": "ward_name"}
     names = sorted(set(content.areas[column[content.scope.kind]].dropna().astype(str)))
     return ", ".join(names)
 

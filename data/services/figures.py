@@ -19,6 +19,7 @@ from zones.levels import RANKED
 from zones.policy import Policy
 from zones.problems import Unsaid
 from zones.round_grids import derived_rounds
+from zones.rounds import last_round_days, sampling_units
 from zones.schedule import SchedulePlan, plan_schedule
 from zones.target_file import GreenTarget
 from zones.targets import TargetProgress, history_window, target_progress
@@ -83,20 +84,44 @@ def transitions_as_of(store: Store, as_of: dt.date, policy: Policy) -> pd.DataFr
     return area_transitions(history, counts, areas, start, as_of, policy)
 
 
+ROUND_FIELDS = ["ward_code", "block_code", "date", "basis"]
+
+
 def rounds_until(store: Store, as_of: dt.date, policy: Policy,
                  areas: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every round on record up to `as_of`: recorded ones and those implied by daily
     tests_done reaching the policy's coverage (ward_code, block_code, date, basis),
     derived from the report grids (zones.round_grids)."""
     areas = store.areas() if areas is None else areas
-    cols = ["ward_code", "block_code", "date", "basis"]
     recorded = store.testing_rounds(date_to=as_of).assign(basis="own")
     span = store.date_range()
     if span is None or as_of < span[0]:
-        return recorded[cols].reset_index(drop=True)
-    _rank, own, sent = store.report_grids(area_keys(areas), span[0], as_of)
+        return recorded[ROUND_FIELDS].reset_index(drop=True)
+    wards = sorted(set(areas["ward_code"]))
+    _rank, own, sent = store.report_grids(area_keys(areas), span[0], as_of, wards)
     derived = derived_rounds(areas, own, sent, span[0], policy)
-    return pd.concat([derived[cols], recorded[cols]], ignore_index=True)
+    return pd.concat([derived[ROUND_FIELDS], recorded[ROUND_FIELDS]], ignore_index=True)
+
+
+def last_rounds_until(store: Store, as_of: dt.date, policy: Policy, areas: pd.DataFrame,
+                      recent: tuple[dict, np.ndarray, dt.date]) -> pd.DataFrame:
+    """Rounds enough to know each sampling unit's last round up to `as_of` (not all of
+    them: what zones.rounds.round_table needs for last_round and overdue_days, not for
+    rounds_on_record). `recent`: the report grids already read for the areas (counts,
+    sent, their first day), from which the recent rounds are derived; only the wards
+    with a unit that had no round since then are read further back."""
+    counts, sent, first = recent
+    recorded = store.testing_rounds(date_to=as_of).assign(basis="own")
+    derived = derived_rounds(areas, counts, sent, first, policy)
+    rounds = pd.concat([derived[ROUND_FIELDS], recorded[ROUND_FIELDS]], ignore_index=True)
+    units = sampling_units(areas)
+    last, _count = last_round_days(units, rounds, as_of)
+    silent = sorted(set(units.loc[np.isnan(last), "ward_code"]))
+    if silent:
+        older = areas[areas["ward_code"].isin(silent)]
+        before = rounds_until(store, first - dt.timedelta(days=1), policy, older)
+        rounds = pd.concat([before, rounds], ignore_index=True)  # recorded ones twice: harmless
+    return rounds
 
 
 def level_codes_on(store: Store, as_of: dt.date, policy: Policy,

@@ -253,6 +253,15 @@ class Store:
             hi = c.execute(select(func.max(zone_reports.c.date))).scalar_one()
         return None if lo is None else (as_date(lo), as_date(hi))
 
+    def last_report_days(self, ward_codes: list[str], date_to: dt.date) -> dict[str, dt.date]:
+        """The last day up to `date_to` each of these wards sent a row (its own or a
+        block's); wards that never did are left out."""
+        q = (select(zone_reports.c.ward_code, func.max(zone_reports.c.date))
+             .where(zone_reports.c.ward_code.in_(ward_codes), zone_reports.c.date <= date_to)
+             .group_by(zone_reports.c.ward_code))
+        with self.engine.connect() as c:
+            return {w: as_date(d) for w, d in c.execute(q)}
+
     def count(self, table_name: str) -> int:
         """Rows of one table (table_counts counts every table, millions of rows)."""
         table = next(t for t in ALL_TABLES if t.name == table_name)

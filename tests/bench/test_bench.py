@@ -15,12 +15,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
 KEYS = ["metric", "value", "unit", "baseline", "baseline_value", "ratio", "goal", "met"]
-GROUPS = ("schedule", "ingest", "trends", "map", "dashboard")
+GROUPS = ("schedule", "ingest", "trends", "map", "today", "dashboard")
 # The issue's metrics, as the figure names start.
 ISSUE_METRICS = ("map payload sent once", "date change, server work", "date change, payload",
                  "date change seen in Chromium (worst view)", "ingest 100,000 rows",
                  "trends", "schedule 25,000 blocks × 30 days", "dashboard memory",
-                 "cold start")
+                 "cold start", "morning view: first view", "morning view page: rerun")
 
 pytestmark = pytest.mark.slow
 

@@ -101,9 +101,9 @@ REPORT = ["report", "--scope", "bogus", "--period", "day:2021-09-19", "--format"
 
 
 @pytest.mark.parametrize(("lang", "says"), [
-    (None, "lỗi: địa bàn 'bogus': cần city, district:MÃ hoặc ward:MÃ"),
-    ("vi", "lỗi: địa bàn 'bogus': cần city, district:MÃ hoặc ward:MÃ"),
-    ("en", "error: scope 'bogus': expected city, district:CODE or ward:CODE"),
+    (None, "lỗi: địa bàn 'bogus': cần city, province:MÃ, district:MÃ hoặc ward:MÃ"),
+    ("vi", "lỗi: địa bàn 'bogus': cần city, province:MÃ, district:MÃ hoặc ward:MÃ"),
+    ("en", "error: scope 'bogus': expected city, province:CODE, district:CODE or ward:CODE"),
 ])
 def test_a_bad_scope_is_refused_in_the_language_given(small_areas_url, tmp_path, capsys, lang,
                                                       says):

@@ -26,6 +26,7 @@ DAY = "2021-09-30"
 WRITERS = {
     "export-levels": ["export-levels", "--as-of", DAY, "-o"],
     "trends": ["trends", "--from", "2021-09-01", "--to", DAY, "-o"],
+    "today": ["today", "--as-of", DAY, "--json", "-o"],
     "audit": ["audit", "-o"],
     "schedule": ["schedule", "--as-of", DAY, "--capacity", "500", "-o"],
     "report": ["report", "--scope", "city", "--period", f"day:{DAY}", "--format", "xlsx",
@@ -152,6 +153,7 @@ READERS = {
     "export-map": ["export-map", "--as-of", DAY, "-o", "m.html"],
     "targets": ["targets", "--as-of", DAY],
     "trends": ["trends", "--from", "2021-09-01", "--to", DAY],
+    "today": ["today", "--as-of", DAY],
     "schedule": ["schedule", "--as-of", DAY, "--capacity", "500"],
     "report": ["report", "--scope", "city", "--period", f"day:{DAY}", "--format", "xlsx",
                "-o", "r.xlsx"],

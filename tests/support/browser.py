@@ -30,6 +30,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 XSS_NOTE = "<img src=x onerror=alert(1)>"
 LEVEL_CYCLE = ("xanh", "da_cam", "do", "phong_toa")
 END = dt.date(2021, 9, 30)
+TIMEOUT_MS = 90_000  # a first page load at city scale on a busy machine
+PHONE = {"width": 360, "height": 780}
 
 
 def _units(n_wards: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -164,7 +166,39 @@ def chromium_session():
             pytest.fail(f"{reason} (CI is set, so this must not be skipped)")
         pytest.skip(reason)
     sync_api = pytest.importorskip("playwright.sync_api")
+    # A first page load on a busy machine takes longer than expect()'s 5 s default.
+    sync_api.expect.set_options(timeout=TIMEOUT_MS)
     with sync_api.sync_playwright() as p:
         browser = launch_chromium(p)
         yield browser
         browser.close()
+
+
+def open_map(chromium, base: str, path: str = "/map", phone: bool = False):
+    """A page on the dashboard (a 1400 px screen, or a 360 px touch phone), recording every
+    request and dialog; returns (page, map frame, requests, dialogs) once the map has
+    drawn its wards."""
+    if phone:
+        page = chromium.new_context(viewport=PHONE, has_touch=True, is_mobile=True,
+                                    device_scale_factor=2).new_page()
+    else:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    requests, dialogs = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(base + path, timeout=TIMEOUT_MS)
+    frame = page.wait_for_selector('iframe[src*="vxmap"]', timeout=TIMEOUT_MS).content_frame()
+    frame.wait_for_function("window.vx && vx.S.cube && vx.counts().wards > 0",
+                            timeout=TIMEOUT_MS)
+    return page, frame, requests, dialogs
+
+
+@contextlib.contextmanager
+def demo_dashboard(folder: Path, name: str):
+    """The small demo city (demo_store) in `folder`/`name`.db behind a running dashboard
+    whose log is test-artifacts/streamlit-`name`.log: (base URL, store URL)."""
+    url = f"sqlite:///{folder / f'{name}.db'}"
+    demo_store(url).dispose()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server(url, ARTIFACTS / f"streamlit-{name}.log") as base:
+        yield base, url

@@ -114,8 +114,55 @@ def cli_demo_db(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def chromium():
     """Debian's Chromium under Playwright for one test module (tests.support.browser:
-    skips saying why without it, fails instead under CI). A module that needs more set
-    up first (nginx, expect()'s timeout) declares its own."""
+    skips saying why without it, fails instead under CI; expect() waits up to 90 s). A
+    module that needs more set up first (nginx) declares its own."""
     from tests.support.browser import chromium_session
 
     yield from chromium_session()
+
+
+HADONG_DAY_FILES = ("hadong_2021-09-19_mo-lao_quang-trung_vi.csv",
+                    "hadong_2021-09-19_phuc-la_ha-cau.xlsx",
+                    "hadong_2021-09-19_kien-hung_phu-lam_cp1258.csv")
+
+
+@pytest.fixture(scope="session")
+def hadong_db(shared_data, tmp_path_factory) -> str:
+    """A SQLite store of the Hà Đông samples (../shared/data): the 17 wards, their 242
+    blocks, the 30-day history and the three accepted files of 19/09/2021, loaded through
+    the CLI as an office would. Shared by tests that only read it."""
+    from cli import main
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('hadong') / 'hadong.db'}"
+    samples = shared_data / "samples"
+    steps = [["import-boundaries",
+              str(shared_data / "boundaries" / "hanoi_hadong_wards_2021.geojson")],
+             ["import-blocks", str(samples / "hadong_blocks.csv")],
+             ["ingest", str(samples / "hadong_history_2021-08-20_2021-09-18.csv")],
+             *(["ingest", str(samples / name)] for name in HADONG_DAY_FILES)]
+    for step in steps:
+        assert main(["--db", url, *step]) == 0, step
+    return url
+
+
+@pytest.fixture(scope="module")
+def map_dashboard(tmp_path_factory, chromium):
+    """The small demo city behind a running dashboard, with an XSS attempt as the note of
+    ward 90001 and of its block TDP01 on the last day: (base URL, polygons per area)."""
+    import pandas as pd
+
+    from data.store.database import UploadMeta
+    from tests.support.browser import ARTIFACTS, END, XSS_NOTE, demo_store, streamlit_server
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
+    store = demo_store(url)
+    rows = [{"ward_code": "90001", "block_code": b, "date": END, "level": "phong_toa",
+             "new_cases": 3, "tests_done": 10, "note": XSS_NOTE} for b in ("", "TDP01")]
+    store.record_upload(UploadMeta("test", "xss.csv", "f" * 64, 1), pd.DataFrame(rows), {})
+    areas = store.areas()
+    drawn = {kind: set(map(tuple, store.geometries(kind)[cols].to_numpy()))
+             for kind, cols in (("ward", ["ward_code"]), ("block", ["ward_code", "block_code"]))}
+    store.dispose()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server(url, ARTIFACTS / "streamlit-browser.log") as base:
+        yield base, areas, drawn

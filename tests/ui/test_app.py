@@ -20,7 +20,8 @@ from ui.pages.targets import fmt_value, map_link
 from ui.pages.trends import STACK
 from zones.levels import LEVELS
 
-PAGES = ("table", "trends", "targets", "upload", "report", "history", "periodic", "schedule")
+PAGES = ("today", "map", "table", "trends", "targets", "upload", "report", "history", "periodic",
+         "schedule")
 
 
 def _app(monkeypatch, url: str) -> AppTest:
@@ -33,10 +34,11 @@ def _app(monkeypatch, url: str) -> AppTest:
 # ---- navigation and the map -----------------------------------------------------------
 
 
-def test_opens_on_the_map(monkeypatch, demo):
+def test_opens_on_the_morning_view(monkeypatch, demo):
     at = _app(monkeypatch, demo)
     assert not at.exception
-    assert at.title[0].value == "Bản đồ"  # the map page is the root URL
+    assert at.title[0].value == "Tổng quan"  # the root URL opens the morning view
+    assert at.metric[0].label == "Phường/xã đã báo cáo"
 
 
 def test_empty_store_loads_the_demo(monkeypatch, sqlite_url):
@@ -53,7 +55,7 @@ def test_every_page_renders_in_both_languages(monkeypatch, demo, path):
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception, at.exception
     assert at.title[0].value != vi_title  # still this page, now in English
-    assert at.title[0].value not in ("Bản đồ", "Map")
+    assert at.title[0].value not in ("Tổng quan", "Morning view") or path == "today"
 
 
 # ---- upload ---------------------------------------------------------------------------
@@ -194,17 +196,17 @@ def test_targets_cards_and_area_lists(monkeypatch, demo):
     at = goto(_app(monkeypatch, demo), "targets")
     assert not at.exception
     text = _markdown(at)
-    assert "TP.HCM giai đoạn 2" in text and "Giá trị ví dụ" in text
-    assert "Không đạt" in text or "Đã đạt" in text
+    assert "Thành phố demo, đợt B" in text and "Giá trị ví dụ" in text
+    assert "TP.HCM" not in text  # HCMC's targets do not apply to the demo province 99
     cards = [t.value for t in at.text]
-    assert "Mục tiêu: ≥ 80,0 %, hạn 15/09/2021" in cards
+    assert "Mục tiêu: ≥ 99,5 %, hạn 10/10/2021" in cards
     at.date_input(key="targets_date").set_value(END - dt.timedelta(days=1)).run()
     assert not at.exception and [t.value for t in at.text] != cards
     eligible, worse = at.dataframe[0].value, at.dataframe[1].value
     assert len(eligible) == 1 and len(worse) == 2
     assert "Có thể hạ xuống" in eligible.columns and "Từ ngày" in worse.columns
     links = pd.concat([eligible, worse])["Bản đồ"]
-    assert links.str.match(r"\./\?date=2021-09-29&district=90[12]&area=9000\d").all()
+    assert links.str.match(r"\./map\?date=2021-09-29&district=90[12]&area=9000\d").all()
     at.selectbox(key="targets_district").set_value("902").run()
     assert not at.exception
     shown = set(at.dataframe[0].value["Quận/huyện"]) if at.dataframe else set()
@@ -232,7 +234,7 @@ def test_value_format_and_map_link():
     assert fmt_value(12345, count, "vi") == "12.345 người"
     assert fmt_value(None, count, "en") == "—"
     assert map_link(END, "901", "90001", "TDP01") == (
-        "./?date=2021-09-30&district=901&area=90001%2FTDP01")
+        "./map?date=2021-09-30&district=901&area=90001%2FTDP01")
 
 
 # ---- trends ---------------------------------------------------------------------------

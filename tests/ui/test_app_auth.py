@@ -30,9 +30,9 @@ from ui import auth_gate
 # ---- reading without signing in ---------------------------------------------------------
 
 
-def test_anyone_reads_the_map_but_a_viewer_may_not_upload(monkeypatch, accounts):
+def test_anyone_reads_the_first_page_but_a_viewer_may_not_upload(monkeypatch, accounts):
     at = app(monkeypatch, accounts)
-    assert not at.exception and at.title[0].value == "Bản đồ"
+    assert not at.exception and at.title[0].value == "Tổng quan"
     assert at.sidebar.text_input(key="auth_password").value == ""  # the sign-in form
     assert "chỉ đọc" in texts(at)
     at = goto(at, "upload")

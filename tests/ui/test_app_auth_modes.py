@@ -67,7 +67,7 @@ def test_openid_connect_without_an_account_or_unverified_reads_only(monkeypatch,
 
 
 def test_a_failing_page_shows_a_reference_not_a_traceback(monkeypatch, local, tmp_path):
-    from ui.pages import map as map_page
+    from ui.pages import today as first_page
 
     log_file = tmp_path / "vungxanh.log"
     monkeypatch.setenv("VUNGXANH_LOG_FILE", str(log_file))
@@ -76,7 +76,7 @@ def test_a_failing_page_shows_a_reference_not_a_traceback(monkeypatch, local, tm
     def broken(store, lang):
         raise RuntimeError("secret detail at /srv/vungxanh/data.db")
 
-    monkeypatch.setattr(map_page, "render", broken)
+    monkeypatch.setattr(first_page, "render", broken)
     at = app(monkeypatch, local)
     try:
         assert not at.exception  # no Streamlit exception box
@@ -88,7 +88,7 @@ def test_a_failing_page_shows_a_reference_not_a_traceback(monkeypatch, local, tm
         logged = log_file.read_text(encoding="utf-8")
         assert f"incident {ref}" in logged and "Traceback" in logged
         assert "secret detail" in logged and "broken" in logged
-        assert at.title[0].value == "Bản đồ"  # the rest of the app still draws
+        assert at.title[0].value == "Tổng quan"  # the rest of the app still draws
     finally:
         for h in logging.getLogger("vungxanh").handlers:
             h.close()

@@ -10,13 +10,7 @@ from pathlib import Path
 import pytest
 
 from data.store.database import Store
-from tests.support.browser import (
-    ARTIFACTS,
-    END,
-    chromium_session,
-    demo_store,
-    streamlit_server,
-)
+from tests.support.browser import ARTIFACTS, END, demo_dashboard
 
 pytestmark = pytest.mark.browser
 TIMEOUT_MS = 60_000
@@ -24,19 +18,9 @@ PHONE = {"width": 360, "height": 780}
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    # A first page load on a busy machine takes longer than expect()'s 5 s default.
-    pytest.importorskip("playwright.sync_api").expect.set_options(timeout=TIMEOUT_MS)
-    yield from chromium_session()
-
-
-@pytest.fixture(scope="module")
 def dashboard(tmp_path_factory, chromium):
     """The small demo city behind a running dashboard: (base URL, store URL)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.db'}"
-    demo_store(url).dispose()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with streamlit_server(url, ARTIFACTS / "streamlit-pages.log") as base:
+    with demo_dashboard(tmp_path_factory.mktemp("pages"), "pages") as (base, url):
         yield base, url
 
 
@@ -190,7 +174,8 @@ def test_report_form_on_a_phone(chromium, dashboard):
 
 
 def test_schedule_csv_download(chromium, dashboard):
-    """The coordinator's export: the schedule page's CSV arrives with its BOM and header."""
+    """The coordinator's export: the schedule page's CSV arrives with its BOM and, in the
+    Vietnamese interface, Vietnamese headers (issue #17; the CLI keeps the contract's)."""
     from playwright.sync_api import expect
 
     base, _ = dashboard
@@ -204,9 +189,9 @@ def test_schedule_csv_download(chromium, dashboard):
         button.click()
     text = Path(download.value.path()).read_bytes().decode("utf-8")
     header = text.splitlines()[0]
-    assert header == ("\ufeffdate,district_code,district_name,ward_code,ward_name,block_code,"
-                      "block_name,level,population,samples,tubes,round,due_by,overdue_days,"
-                      "policy_id,as_of,reason")
+    assert header == ("\ufeffNgày lấy mẫu,Mã quận/huyện,Quận/huyện,Mã phường/xã,Phường/xã,"
+                      "Mã tổ dân phố,Tổ dân phố,Cấp độ vùng,Dân số,Số mẫu,Số ống (gộp mẫu),Đợt,"
+                      "Hạn chót,Số ngày quá hạn,Mã chính sách,Tính đến ngày,Lý do quá hạn")
     assert len(text.splitlines()) > 1
     _shot(page, "pages-schedule.png")
     page.close()

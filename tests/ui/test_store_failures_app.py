@@ -41,11 +41,11 @@ def _no_incident(at: AppTest) -> None:
     assert "Mã tham chiếu" not in said and "Reference" not in said, said
 
 
-def test_read_only_media_shows_the_map_and_turns_uploads_off(monkeypatch, mounted):
+def test_read_only_media_shows_the_first_page_and_turns_uploads_off(monkeypatch, mounted):
     remount_read_only(mounted)
     at = _app(monkeypatch, f"sqlite:///{mounted / 'demo.db'}")
     _no_incident(at)
-    assert at.title[0].value == "Bản đồ"
+    assert at.title[0].value == "Tổng quan"  # the first page
     for page in ("upload", "report"):
         at = goto(at, page)
         _no_incident(at)

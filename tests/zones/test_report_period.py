@@ -13,7 +13,9 @@ D = dt.date
 @pytest.mark.parametrize(("text", "kind", "code"), [
     ("city", "city", None),
     ("CITY", "city", None),
-    ("city:99", "city", "99"),
+    ("city:99", "province", "99"),  # the older spelling of a province
+    ("province:79", "province", "79"),
+    ("province:1", "province", "01"),
     ("district:901", "district", "901"),
     ("district:1", "district", "001"),  # a spreadsheet dropped the zeros
     ("ward:09541", "ward", "09541"),
@@ -25,8 +27,9 @@ def test_scopes(text, kind, code):
 
 
 @pytest.mark.parametrize(("text", "says"), [
-    ("", "expected city, district:CODE or ward:CODE"),
-    ("province:01", "expected city, district:CODE or ward:CODE"),
+    ("", "expected city, province:CODE, district:CODE or ward:CODE"),
+    ("country:01", "expected city, province:CODE, district:CODE or ward:CODE"),
+    ("province", "needs a province code"),
     ("district", "needs a district code"),
     ("ward:", "needs a ward code"),
     ("city:", "needs a city code"),

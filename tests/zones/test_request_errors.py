@@ -18,7 +18,8 @@ from zones.schedule import plan_schedule
 from zones.schedule_capacity import read_capacity
 
 AS_OF = dt.date(2021, 9, 10)
-SCOPE_HELP = "expected city, district:CODE or ward:CODE (e.g. district:901, ward:09541)"
+SCOPE_HELP = ("expected city, province:CODE, district:CODE or ward:CODE "
+              "(e.g. province:79, district:901, ward:09541)")
 PERIOD_HELP = ("expected day:YYYY-MM-DD, week:YYYY-Www or month:YYYY-MM "
                "(e.g. day:2021-09-30, week:2021-W38, month:2021-09)")
 def _areas():
@@ -95,7 +96,7 @@ def test_each_refusal_is_said_in_both_languages(call, english):
 def test_terms_among_the_values_are_said_in_the_language_of_the_message():
     with pytest.raises(Unsaid) as err:
         parse_scope("ward:")
-    assert "mã phường/xã" in err.value.text("vi") and "cần city, district:MÃ" in \
+    assert "mã phường/xã" in err.value.text("vi") and "cần city, province:MÃ, district:MÃ" in \
         err.value.text("vi")
     assert "needs a ward code" in str(err.value)
 

@@ -35,7 +35,7 @@ def test_every_command_has_an_action_and_a_handler(command):
 
 def test_every_page_has_an_action():
     paths = [page[1] for page in _app_pages()]
-    assert len(paths) == 9 and len(set(paths)) == len(paths)
+    assert len(paths) == 10 and len(set(paths)) == len(paths)
     assert set(paths) == set(access.PAGE_NEEDS)
 
 

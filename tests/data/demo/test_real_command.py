@@ -13,6 +13,7 @@ from cli import main
 from data.demo.city import generate_demo, load_demo
 from data.store import audit
 from data.store.database import Store
+from tests.support.apptest import goto
 from tests.support.paths import ROOT
 
 # ---- the command: one city a store, audited ---------------------------------------------
@@ -126,5 +127,8 @@ def test_whole_hcmc_file_and_the_map_opens_on_it(hcmc_boundaries, tmp_path, monk
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.delenv("VUNGXANH_TILES", raising=False)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Tổng quan"  # the first page: the morning view
+    at = goto(at, "map")
     assert not at.exception, at.exception
     assert at.title[0].value == "Bản đồ"
