@@ -63,15 +63,19 @@ class Store:
 
     def upsert_units(self, provinces_df: pd.DataFrame, districts_df: pd.DataFrame,
                      wards_df: pd.DataFrame, conn: Connection | None = None) -> None:
-        """Insert or update provinces, districts and wards (codes as text).
+        """Insert or update provinces, districts (none in a two-tier province) and wards.
 
-        wards_df: code, name, district_code, population, geometry (WKB or None),
-        geometry_crs, source_crs.
+        wards_df: code, name, province_code or district_code (a ward in a district is in
+        its province), population, geometry (WKB or None), geometry_crs, source_crs.
         """
         with self._tx(conn) as c:
             upsert(c, provinces, provinces_df, ["code"])
             upsert(c, districts, districts_df, ["code"])
             upsert(c, wards, wards_df, ["code"])
+            of_district = (select(districts.c.province_code)
+                           .where(districts.c.code == wards.c.district_code).scalar_subquery())
+            c.execute(wards.update().where(wards.c.district_code.is_not(None))
+                      .values(province_code=of_district))
 
     def upsert_blocks(self, blocks_df: pd.DataFrame, conn: Connection | None = None) -> None:
         """blocks_df: ward_code, block_code, name, population, optional geometry columns."""
@@ -89,22 +93,23 @@ class Store:
     def areas(self) -> pd.DataFrame:
         """Every ward and block with district and population (no geometry).
 
-        Columns: area_type, province_code, province_name, district_code, district_name,
-        ward_code, ward_name, block_code ('' for wards), block_name, population.
+        Columns: area_type, province_code, province_name, district_code, district_name
+        ('' for a ward of a two-tier province), ward_code, ward_name, block_code ('' for
+        wards), block_name, population.
         """
         with self.engine.connect() as c:
             w = pd.read_sql(
                 select(
                     provinces.c.code.label("province_code"),
                     provinces.c.name.label("province_name"),
-                    districts.c.code.label("district_code"),
-                    districts.c.name.label("district_name"),
+                    func.coalesce(districts.c.code, "").label("district_code"),
+                    func.coalesce(districts.c.name, "").label("district_name"),
                     wards.c.code.label("ward_code"),
                     wards.c.name.label("ward_name"),
                     wards.c.population,
                 )
-                .join_from(wards, districts, wards.c.district_code == districts.c.code)
-                .join(provinces, districts.c.province_code == provinces.c.code),
+                .join_from(wards, provinces, wards.c.province_code == provinces.c.code)
+                .outerjoin(districts, wards.c.district_code == districts.c.code),
                 c,
             )
             b = pd.read_sql(
