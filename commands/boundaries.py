@@ -29,6 +29,7 @@ def run_boundaries(args, store, policy) -> int:
                                     actor=actor(args))
     except BoundaryError as exc:
         print_problems(t("cli.refused", lang, file=args.file), exc.problems, lang)
+        say_repairs(exc.repairs, lang, err=True)
         return EXIT_REJECTED
     unit = summary.level + "s"
     pop = "" if summary.population is None else \
@@ -36,13 +37,23 @@ def run_boundaries(args, store, policy) -> int:
     say("cli.boundaries.summary", lang, file=args.file, features=summary.features,
         unit=t(f"cli.unit.{unit}", lang), crs=summary.source_crs,
         new=summary.inserted.get(unit, 0), updated=summary.updated.get(unit, 0), pop=pop)
-    for r in summary.repairs:
-        say("cli.boundaries.repaired", lang, code=r.code, lon=f"{r.where[0]:.6f}",
-            lat=f"{r.where[1]:.6f}", before=number(r.area_before_m2, lang, 1),
-            after=number(r.area_after_m2, lang, 1))
+    say_repairs(summary.repairs, lang)
     if summary.ignored_columns:
         say("cli.boundaries.ignored", lang, columns=", ".join(summary.ignored_columns))
     return EXIT_OK
+
+
+def say_repairs(repairs, lang: str, *, err: bool = False) -> None:
+    """One line a repaired polygon, naming its unit; a refused file's repairs go with its
+    problems (standard error), so one report says everything about it."""
+    for r in repairs:
+        unit = f"{r.code} {r.name}" if r.name else r.code
+        x, y = f"{r.where[0]:.6f}", f"{r.where[1]:.6f}"
+        if r.area_before_m2 is None:  # the CRS is unknown: no metres to give
+            say("cli.boundaries.repaired_here", lang, err=err, code=unit, lon=x, lat=y)
+            continue
+        say("cli.boundaries.repaired", lang, err=err, code=unit, lon=x, lat=y,
+            before=number(r.area_before_m2, lang, 1), after=number(r.area_after_m2, lang, 1))
 
 
 def run_blocks(args, store, policy) -> int:

@@ -98,8 +98,9 @@ def problem_line(problem, lang: str) -> str:
         where.append(t("cli.problem.row", lang, row=problem.row))
     if getattr(problem, "feature", None) is not None:
         where.append(t("cli.problem.feature", lang, feature=problem.feature))
-    where += [str(x) for x in (getattr(problem, "code", None), getattr(problem, "field", None),
-                               getattr(problem, "column", None)) if x]
+    where += [str(x) for x in (getattr(problem, "code", None), getattr(problem, "name", None),
+                               getattr(problem, "field", None), getattr(problem, "column", None))
+              if x]
     value = f" {problem.value!r}" if getattr(problem, "value", "") else ""
     return f"{' '.join(where) or '-'}{value}: {reason(problem, lang)}"
 

@@ -17,6 +17,7 @@ from geo.webmap.payload import search_mask, search_texts
 from i18n import t as tr
 from ui import common, state
 from ui.components import vxmap
+from zones.tiers import group_names, tier_label, unit_groups
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,14 @@ def report_span(url: str, version: tuple) -> tuple[dt.date, dt.date] | None:
 
 
 def districts_of(areas: pd.DataFrame) -> dict[str, str]:
-    named = areas.drop_duplicates("district_code")
-    return dict(zip(named["district_code"], named["district_name"], strict=True))
+    """The filter's choices: districts, or (a ward without one) its province."""
+    return group_names(areas)
 
 
 def in_scope(data: MapData, f: state.Filters) -> np.ndarray:
     if not f.district:
         return np.ones(len(data.areas), dtype=bool)
-    return (data.areas["district_code"] == f.district).to_numpy()
+    return (unit_groups(data.areas) == f.district).to_numpy()
 
 
 def area_positions(data: MapData, keys: str) -> np.ndarray:
@@ -112,7 +113,8 @@ def prepared(store, lang: str, page: str, date_key: str):
     # The filters first: the browser loads their code while the map's data is read.
     districts = districts_of(common.areas(store.url, version))
     f = state.load(*span, districts)
-    state.filter_widgets(page, date_key, *span, districts, lang)
+    state.filter_widgets(page, date_key, *span, districts, lang,
+                         tier=tier_label(common.areas(store.url, version)))
     with st.spinner(tr("map.page.preparing", lang)):
         data = map_data(store.url, version)
     return data, f

@@ -90,14 +90,16 @@ def write_url(f: Filters) -> None:
 
 
 def filter_widgets(prefix: str, date_key: str, first: dt.date, last: dt.date,
-                   districts: dict[str, str], lang: str) -> None:
+                   districts: dict[str, str], lang: str, tier: str = "district") -> None:
     """Day, district and search, bound to the shared filters (keys start with `prefix`;
-    the day's key is `date_key`). On a phone the three columns stack."""
+    the day's key is `date_key`). `tier` "province" labels the group filter of a store
+    without districts (zones.tiers). On a phone the three columns stack."""
     day, district, search = st.columns([1, 1, 2])
     day.date_input(tr("ui.date", lang), min_value=first, max_value=last, format="DD/MM/YYYY",
                    **bind(date_key, DATE))
-    district.selectbox(tr("map.page.district", lang), ["", *sorted(districts)],
-                       format_func=lambda c: districts.get(c) or tr("map.page.all_districts", lang),
+    every = tr(f"map.page.all_{tier}s", lang)
+    district.selectbox(tr(f"map.page.{tier}", lang), ["", *sorted(districts)],
+                       format_func=lambda c: districts.get(c) or every,
                        **bind(f"{prefix}_district", DISTRICT))
     search.text_input(tr("map.page.search", lang),
                       placeholder=tr("map.page.search_placeholder", lang),

@@ -34,6 +34,7 @@ class Problem:
     params: dict = field(default_factory=dict, hash=False)
     code: str | None = None  # the area a boundary feature names
     place: str = ROW  # ROW, FEATURE or KEY: how `where` and `column` read
+    name: str | None = None  # the name of the area a boundary feature names, if given
 
     def message(self, lang: str = "en") -> str:
         values = {"value": self.value, "column": self.column, "code": self.code,
@@ -69,7 +70,8 @@ class Problem:
         if self.place == KEY:
             return self.located("en")
         where = "file" if self.where is None else f"{self.place} {self.where}"
-        where += f" ({self.code})" if self.code else ""
+        unit = " ".join(x for x in (self.code, self.name) if x)
+        where += f" ({unit})" if unit else ""
         what = f" {self.column}={self.value!r}" if self.column else ""
         return f"{where}{what}: {self.reason}"
 

@@ -20,6 +20,7 @@ from zones.report_counts import CountsPart, counts_part, missing_reports
 from zones.report_period import Period, Scope, previous, scope_kind
 from zones.report_rounds import RoundsPart, rounds_part
 from zones.targets import TargetProgress
+from zones.tiers import has_districts
 from zones.transitions import transitions_window
 
 # A change is measured against the area's last known level; a silence longer than this
@@ -60,6 +61,8 @@ def scope_areas(areas: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     ValueError) naming the code and the codes there are."""
     if scope.code is None:
         return areas
+    if scope.kind == "district" and not has_districts(areas):  # two tiers, from 2025
+        raise Unsaid("request.scope.no_districts", code=repr(scope.code))
     column = scope.column
     inside = areas[column].astype(str) == scope.code
     if not inside.any():

@@ -71,6 +71,8 @@ def _from_table(table: pd.DataFrame, units: pd.DataFrame, as_of: dt.date,
     key = _pool_key(table)
     if key not in units.columns:
         raise ValueError(f"capacity is per {key} but the areas have no {key} column")
+    if key == "district_code" and (units[key].fillna("") == "").all():
+        raise Unsaid("request.capacity.no_districts")  # two tiers: no district to pool by
     codes = table[key].astype(str).to_numpy(object)
     pools = sorted(set(codes))
     row = pd.Index(pools).get_indexer(codes)

@@ -65,14 +65,14 @@ def generate_real_demo(wards: gpd.GeoDataFrame, *, source: str, blocks_per_ward:
     """
     check_args(1, blocks_per_ward, days, end, seed)  # the ward count is the file's own
     wards = wards.sort_values("ward_code", ignore_index=True)
-    pop = wards["pop_2019"].to_numpy(np.int64) if "pop_2019" in wards else None
+    # A unit without a population (one in the national 2025 file) counts 0: refused below.
+    pop = wards["pop_2019"].fillna(0).to_numpy(np.int64) if "pop_2019" in wards else None
     _check_populations(wards, pop, blocks_per_ward)
     policy = policy or load_policy()
     geo_rng, people_rng, history_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
     crs = wards.estimate_utm_crs()  # metres, so cells and areas are honest (HCMC: 48N)
-    geo_steps = demo_geo.SUBDIVIDE_STEPS
-    total = geo_steps + days + 1
+    geo_steps, total = demo_geo.SUBDIVIDE_STEPS, demo_geo.SUBDIVIDE_STEPS + days + 1
     tick = progress or (lambda *_: None)
     blocks, block_ward, rebuilt = demo_geo.subdivide(
         wards.to_crs(crs).geometry.to_numpy(), np.full(len(wards), blocks_per_ward), geo_rng,
@@ -146,9 +146,11 @@ def _frames(wards: gpd.GeoDataFrame, blocks: np.ndarray, block_ward: np.ndarray,
         "ward_code": w_codes[block_ward], "block_code": codes, "name": names,
         "population": population,
     }, geometry=to_wgs84(blocks, crs), crs="EPSG:4326")
+    tiers = "district_code" in wards  # else two tiers: communes sit in their province
     ward_frame = gpd.GeoDataFrame({
         "code": w_codes, "name": wards["ward_name"].to_numpy(object),
-        "district_code": wards["district_code"].to_numpy(object),
+        "province_code": wards["province_code"].to_numpy(object),
+        "district_code": wards["district_code"].to_numpy(object) if tiers else None,
         "population": np.bincount(block_ward, weights=population,
                                   minlength=len(wards)).astype(np.int64),
     }, geometry=to_wgs84(rebuilt, crs), crs="EPSG:4326")
@@ -156,7 +158,8 @@ def _frames(wards: gpd.GeoDataFrame, blocks: np.ndarray, block_ward: np.ndarray,
                  .sort_values("province_code").set_axis(["code", "name"], axis=1))
     districts = (wards[["district_code", "district_name", "province_code"]]
                  .drop_duplicates("district_code").sort_values("district_code")
-                 .set_axis(["code", "name", "province_code"], axis=1))
+                 .set_axis(["code", "name", "province_code"], axis=1) if tiers
+                 else pd.DataFrame(columns=["code", "name", "province_code"]))
     return DemoCity(provinces=pd.DataFrame(provinces).reset_index(drop=True),
                     districts=pd.DataFrame(districts).reset_index(drop=True),
                     wards=ward_frame, blocks=block_frame,

@@ -1,6 +1,7 @@
 """`import-boundaries`: a checked boundary file into the store, in one transaction.
 
-Wards bring their province and district; blocks attach to wards already stored. A refused
+Wards bring their province and, in a three-tier file, their district (a two-tier file,
+as provinces send from 1 July 2025, has none); blocks attach to wards already stored. A refused
 file raises BoundaryError before the store is touched, so it stores nothing. The change
 and its audit entry (who, which file, how many) commit together.
 """
@@ -49,7 +50,7 @@ def import_boundaries(store: Store, path, *, crs: str | None = None, level: str 
         else:
             inserted, updated = _store_blocks(store, blocks_out, known, conn)
         pop_col = "pop_2019" if level == "ward" else "population"
-        population = int(bf.gdf[pop_col].sum()) if pop_col in bf.gdf else None
+        population = int(bf.gdf[pop_col].sum(skipna=True)) if pop_col in bf.gdf else None
         summary = ImportSummary(level, bf.source_crs, len(bf.gdf), inserted, updated,
                                 bf.repairs, bf.ignored_columns, population)
         audit.record(conn, actor, "boundaries.import", Path(path).name, level=level,
@@ -81,20 +82,30 @@ def _store_wards(store: Store, bf: BoundaryFile, conn: Connection) -> tuple[dict
     g = pd.DataFrame(bf.gdf.drop(columns="geometry"))
     prov = g[["province_code", "province_name"]].drop_duplicates("province_code").rename(
         columns={"province_code": "code", "province_name": "name"})
-    dist = g[["district_code", "district_name", "province_code"]].drop_duplicates(
+    tiers = "district_code" in g  # three tiers; else the wards sit in the province
+    dist = (g[["district_code", "district_name", "province_code"]].drop_duplicates(
         "district_code").rename(columns={"district_code": "code", "district_name": "name"})
-    ward = g[["ward_code", "ward_name", "district_code"]].rename(
-        columns={"ward_code": "code", "ward_name": "name"}).assign(**_geometry_columns(bf))
-    if "pop_2019" in g:  # without it the stored populations stay as they are
-        ward["population"] = g["pop_2019"]
-    frames = {"provinces": prov, "districts": dist, "wards": ward}
+        if tiers else pd.DataFrame(columns=["code", "name", "province_code"]))
+    ward = g[["ward_code", "ward_name", "province_code"]].rename(
+        columns={"ward_code": "code", "ward_name": "name"}).assign(
+        district_code=g["district_code"] if tiers else None, **_geometry_columns(bf))
     existing = {name: _codes(conn, table)
                 for name, table in (("provinces", provinces), ("districts", districts),
                                     ("wards", wards))}
+    if "pop_2019" in g:  # without it the stored populations stay as they are
+        ward["population"] = _populations(conn, g)
+    frames = {"provinces": prov, "districts": dist, "wards": ward}
     store.upsert_units(prov, dist, ward, conn=conn)
     updated = {name: int(df["code"].isin(existing[name]).sum()) for name, df in frames.items()}
     inserted = {name: len(df) - updated[name] for name, df in frames.items()}
     return inserted, updated
+
+
+def _populations(conn: Connection, g: pd.DataFrame) -> list:
+    """The file's populations; a blank cell keeps the stored one (None for a new ward)."""
+    stored = dict(conn.execute(select(wards.c.code, wards.c.population)).all())
+    return [stored.get(code) if pd.isna(pop) else int(pop)
+            for code, pop in zip(g["ward_code"], g["pop_2019"], strict=True)]
 
 
 def _codes(conn: Connection, table) -> set[str]:

@@ -15,6 +15,7 @@ from data.ingest.zone_cells import parse_block, parse_date, parse_ward
 from data.store.schema import WARD_ROW
 from zones.cells import header_key, odd_characters, parse_count, parse_count_named
 from zones.problems import Problem, Refused
+from zones.tiers import has_districts
 
 FAR_FUTURE = dt.date(9999, 12, 31)  # a capacity table may plan days ahead
 COLUMNS = ("date", "district_code", "ward_code", "block_code", "capacity", "samples")
@@ -63,6 +64,8 @@ def read_capacity_file(path: str | Path, areas: pd.DataFrame, today: dt.date) ->
     if len(keys) != 1:
         raise PlanInputError(str(path), [_plan_problem(1, None, "", "one_key")])
     key, problems = keys[0], []
+    if key == "district_code" and not has_districts(areas):  # two tiers, from 2025
+        raise PlanInputError(str(path), [_plan_problem(1, key, "", "no_districts")])
     known = set(areas[key].astype(str))
     for i, r in enumerate(df.itertuples(index=False), start=2):
         problems += _capacity_problems(i, r, key, known, "date" in df.columns)

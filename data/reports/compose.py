@@ -19,6 +19,7 @@ from data.reports.layout import (
     period_text,
     place_name,
     scope_name,
+    scope_place,
 )
 from data.reports.sections import (
     Ctx,
@@ -165,8 +166,8 @@ def compose(content: ReportContent, lang: str, *, policy: Policy, map_png: bytes
         place_date=date_line(place_name(name), generated_at.date(), lang),
         heading=tr("report.title", lang),
         subtitle=tr("report.subtitle", lang, period=period),
-        scope_line=tr("report.scope_line", lang, scope=name, wards=int((kinds == "ward").sum()),
-                      blocks=int((kinds == "block").sum())),
+        scope_line=tr("report.scope_line", lang, scope=scope_place(content),
+                      wards=int((kinds == "ward").sum()), blocks=int((kinds == "block").sum())),
         page_label=tr("report.page_number", lang, page="{page}", pages="{pages}"),
         generated_at=generated_at)
     ctx = Ctx(content, lang, policy, map_png, generated_at, name)

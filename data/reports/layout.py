@@ -83,6 +83,17 @@ def scope_name(content: ReportContent) -> str:
     return ", ".join(names)
 
 
+def scope_place(content: ReportContent) -> str:
+    """The scope as the document's head names it: a ward with the unit above it, its
+    district, or its province where there are no districts (two tiers, from 2025)."""
+    name = scope_name(content)
+    if content.scope.kind != "ward":
+        return name
+    row = content.areas.iloc[0]
+    parent = row["district_name"] or row["province_name"]
+    return f"{name}, {parent}" if parent else name
+
+
 def place_name(name: str) -> str:
     """The place of the date line: the unit's name without its type ('Quận Hà Đông' →
     'Hà Đông'), except a numbered one ('Quận 1' stays)."""

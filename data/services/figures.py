@@ -23,6 +23,7 @@ from zones.rounds import last_round_days, sampling_units
 from zones.schedule import SchedulePlan, plan_schedule
 from zones.target_file import GreenTarget
 from zones.targets import TargetProgress, history_window, target_progress
+from zones.tiers import has_districts, unit_groups
 from zones.transitions import area_transitions, transitions_window
 from zones.trends import Trends, trends_of_tallies, ward_groups
 
@@ -48,7 +49,9 @@ def history_between(store: Store, start: dt.date, end: dt.date, policy: Policy,
 def trends_between(store: Store, start: dt.date, end: dt.date, policy: Policy, *,
                    district: str | None = None, by: str = "district_code",
                    areas: pd.DataFrame | None = None) -> Trends:
-    """Areas and population per level, cases and tests, per day and group.
+    """Areas and population per level, cases and tests, per day and group (`by`; by
+    district where there are none means by province). `district` may name a province
+    whose wards have no district.
 
     Adds up each ward's tallies, which the store keeps by ward and month and computes
     again only where its reports, areas or the policy changed (data.store.trend_packs).
@@ -57,10 +60,13 @@ def trends_between(store: Store, start: dt.date, end: dt.date, policy: Policy, *
     if end < start:
         raise Unsaid("request.trends.backwards", end=end, start=start)
     areas = store.areas() if areas is None else areas
-    if district is not None:
-        if district not in set(areas["district_code"]):
+    if district is not None:  # a district, or the province of wards without one
+        groups = unit_groups(areas)
+        if district not in set(groups):
             raise Unsaid("request.trends.unknown_district", code=repr(district))
-        areas = areas[areas["district_code"] == district]
+        areas = areas[groups == district]
+    if by == "district_code" and not has_districts(areas):
+        by = "province_code"  # two tiers: the next level up
     wards, levels, counts = store.ward_tallies(areas, start, end, policy)
     group, names = ward_groups(areas, by, wards)
     return trends_of_tallies(levels, counts, group, names, start, by)

@@ -12,13 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from data.config.settings import database_url
-from data.store import audit, derived, pack_reads, packs, trend_packs
+from data.store import area_reads, audit, derived, pack_reads, packs, trend_packs
 from data.store.engine import StoreReadOnly, locate, make_engine, refusals, writer
 from data.store.revisions import open_schema
 from data.store.schema import (
     ALL_TABLES,
     REPORT_FIELDS,
-    WARD_ROW,
     as_date,
     audit_log,
     blocks,
@@ -63,15 +62,19 @@ class Store:
 
     def upsert_units(self, provinces_df: pd.DataFrame, districts_df: pd.DataFrame,
                      wards_df: pd.DataFrame, conn: Connection | None = None) -> None:
-        """Insert or update provinces, districts and wards (codes as text).
+        """Insert or update provinces, districts (none in a two-tier province) and wards.
 
-        wards_df: code, name, district_code, population, geometry (WKB or None),
-        geometry_crs, source_crs.
+        wards_df: code, name, province_code or district_code (a ward in a district is in
+        its province), population, geometry (WKB or None), geometry_crs, source_crs.
         """
         with self._tx(conn) as c:
             upsert(c, provinces, provinces_df, ["code"])
             upsert(c, districts, districts_df, ["code"])
             upsert(c, wards, wards_df, ["code"])
+            of_district = (select(districts.c.province_code)
+                           .where(districts.c.code == wards.c.district_code).scalar_subquery())
+            c.execute(wards.update().where(wards.c.district_code.is_not(None))
+                      .values(province_code=of_district))
 
     def upsert_blocks(self, blocks_df: pd.DataFrame, conn: Connection | None = None) -> None:
         """blocks_df: ward_code, block_code, name, population, optional geometry columns."""
@@ -87,39 +90,10 @@ class Store:
         return out
 
     def areas(self) -> pd.DataFrame:
-        """Every ward and block with district and population (no geometry).
-
-        Columns: area_type, province_code, province_name, district_code, district_name,
-        ward_code, ward_name, block_code ('' for wards), block_name, population.
-        """
+        """Every ward and block with district and population (no geometry): see
+        data.store.area_reads.areas."""
         with self.engine.connect() as c:
-            w = pd.read_sql(
-                select(
-                    provinces.c.code.label("province_code"),
-                    provinces.c.name.label("province_name"),
-                    districts.c.code.label("district_code"),
-                    districts.c.name.label("district_name"),
-                    wards.c.code.label("ward_code"),
-                    wards.c.name.label("ward_name"),
-                    wards.c.population,
-                )
-                .join_from(wards, districts, wards.c.district_code == districts.c.code)
-                .join(provinces, districts.c.province_code == provinces.c.code),
-                c,
-            )
-            b = pd.read_sql(
-                select(blocks.c.ward_code, blocks.c.block_code,
-                       blocks.c.name.label("block_name"), blocks.c.population),
-                c,
-            )
-        w = w.assign(area_type="ward", block_code=WARD_ROW, block_name="")
-        b = b.merge(w.drop(columns=["population", "area_type", "block_code", "block_name"]),
-                    on="ward_code", how="left").assign(area_type="block")
-        cols = ["area_type", "province_code", "province_name", "district_code", "district_name",
-                "ward_code", "ward_name", "block_code", "block_name", "population"]
-        out = pd.concat([w[cols], b[cols]], ignore_index=True)
-        out["population"] = out["population"].astype("Int64")
-        return out.sort_values(["ward_code", "block_code"], ignore_index=True)
+            return area_reads.areas(c)
 
     def geometries(self, area_type: str = "ward") -> pd.DataFrame:
         """WKB geometries (EPSG:4326) of wards or blocks that have one, sorted by code."""

@@ -56,11 +56,15 @@ wards = Table(
     metadata,
     Column("code", String(8), primary_key=True),
     Column("name", Text, nullable=False),
-    Column("district_code", String(8), ForeignKey("districts.code"), nullable=False),
+    # None in a two-tier province (from 1 July 2025 there are no districts).
+    Column("district_code", String(8), ForeignKey("districts.code")),
     Column("population", Integer),
     Column("geometry", LargeBinary),  # WKB, EPSG:4326
     Column("geometry_crs", String(32)),  # CRS the geometry is stored in
     Column("source_crs", String(64)),  # CRS of the file it was imported from
+    # Always set (migration 0009 took it from the district); no foreign key, so that
+    # SQLite can drop it on downgrade: the import writes provinces before wards.
+    Column("province_code", String(8)),
 )
 
 blocks = Table(

@@ -184,25 +184,28 @@ def polygonal_part(geom) -> shapely.Geometry:
     return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
 
 
-def repair_polygons(geoms: gpd.GeoSeries):
-    """Make invalid lon/lat polygons valid, keeping their polygonal parts.
+def repair_polygons(geoms: gpd.GeoSeries, *, measure: bool = True):
+    """Make invalid polygons valid, keeping their polygonal parts.
 
-    Returns the repaired series, [(position, (lon, lat), area_before_m2, area_after_m2)]
-    for each repair, and the positions where nothing polygonal was left.
+    Returns the repaired series, [(position, (x, y), area_before_m2, area_after_m2)] for
+    each repair, and the positions where nothing polygonal was left. Areas are measured
+    only when `measure` (the geometries are lon/lat), else None.
     """
     geoms = geoms.copy()
     bad = [i for i, g in enumerate(geoms) if g is not None and not g.is_valid]
     if not bad:
         return geoms, [], []
     fixed = [polygonal_part(shapely.make_valid(geoms.iloc[i])) for i in bad]
-    before = areas_m2(geoms.iloc[bad])
-    after = areas_m2(gpd.GeoSeries(fixed))
+    none = [None] * len(bad)
+    before = areas_m2(geoms.iloc[bad]) if measure else none
+    after = areas_m2(gpd.GeoSeries(fixed)) if measure else none
     repairs, emptied = [], []
     for i, geom, a0, a1 in zip(bad, fixed, before, after, strict=True):
         if geom.is_empty:
             emptied.append(i)
             continue
         point = geom.representative_point()
-        repairs.append((i, (round(point.x, 6), round(point.y, 6)), float(a0), float(a1)))
+        area = (None, None) if a0 is None else (float(a0), float(a1))
+        repairs.append((i, (round(point.x, 6), round(point.y, 6)), *area))
         geoms.iloc[i] = geom
     return geoms, repairs, emptied

@@ -5,20 +5,15 @@ file with every problem found. Writing to the store is `data.ingest.boundaries`'
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 
-from geo.boundaries.crs import (
-    SourceProblem,
-    polygonal_part,
-    read_vector,
-    repair_polygons,
-    to_lonlat,
-)
+from geo.boundaries.crs import SourceProblem, read_vector
+from geo.boundaries.polygons import Repair, check_geometries, feature_problem
 from zones.cells import (
     alias_lookup,
     block_code_cell,
@@ -29,20 +24,23 @@ from zones.cells import (
     match_header,
 )
 from zones.codes import WIDTH
-from zones.problems import FEATURE, Problem, Refused, Term
+from zones.problems import Problem, Refused, Term
 
 LEVELS = ("ward", "block")
 # Canonical column → accepted spellings, compared after header_key. Shapefiles cut names
 # to 10 characters (province_code → province_c); Com_ID/Dist_ID/Pop_2019 are CityScope's.
+# The 2025 files (two tiers: no district fields) call the population `population`; a
+# commune-level unit (xã, phường, đặc khu) is a ward here.
 WARD_COLUMNS = {
     "province_code": ("province_c", "ma_tinh"),
     "province_name": ("province_n", "ten_tinh"),
     "district_code": ("district_c", "dist_id", "ma_huyen", "ma_quan"),
     "district_name": ("district_n", "ten_huyen", "ten_quan"),
-    "ward_code": ("com_id", "ma_xa", "ma_phuong"),
-    "ward_name": ("ten_xa", "ten_phuong"),
+    "ward_code": ("com_id", "ma_xa", "ma_phuong", "commune_code", "commune_c"),
+    "ward_name": ("ten_xa", "ten_phuong", "commune_name", "commune_n"),
     "pop_2019": ("population", "dan_so"),
 }
+DISTRICT_FIELDS = ("district_code", "district_name")  # both (three tiers) or neither (two)
 BLOCK_COLUMNS = {
     "ward_code": ("ma_xa", "ma_phuong"),
     "block_code": ("ma_to", "to_dan_pho"),
@@ -51,7 +49,8 @@ BLOCK_COLUMNS = {
 }
 COLUMNS = {"ward": WARD_COLUMNS, "block": BLOCK_COLUMNS}
 _LOOKUP = {level: alias_lookup(columns) for level, columns in COLUMNS.items()}
-REQUIRED = {"ward": tuple(WARD_COLUMNS)[:6], "block": ("ward_code", "block_code")}
+REQUIRED = {"ward": ("province_code", "province_name", "ward_code", "ward_name"),
+            "block": ("ward_code", "block_code")}
 # GSO codes are zero-padded digits of a fixed width: 9541 was written by a tool that
 # took the code for a number.
 CODE_WIDTH = {f"{unit}_code": width for unit, width in WIDTH.items()}
@@ -63,23 +62,12 @@ KML_FIELDS = {"id", "Name", "description", "timestamp", "begin", "end", "altitud
 
 
 class BoundaryError(Refused):
-    """A refused file, with every problem found in it (Problems placed by feature)."""
+    """A refused file, with every problem found in it (Problems placed by feature) and
+    the repairs its polygons needed, so one report says everything about the file."""
 
-
-@dataclass(frozen=True)
-class Repair:
-    """An invalid polygon made valid: where it is and how much area the fix changed."""
-
-    code: str
-    where: tuple[float, float]  # (lon, lat) of a point inside the repaired polygon
-    area_before_m2: float
-    area_after_m2: float
-    feature: int | None = None
-
-    def __str__(self) -> str:
-        lon, lat = self.where
-        return (f"repaired {self.code} near ({lon:.6f}, {lat:.6f}): "
-                f"{self.area_before_m2:,.1f} m² → {self.area_after_m2:,.1f} m²")
+    def __init__(self, source, problems: list[Problem], repairs: list[Repair] = ()):
+        super().__init__(source, problems)
+        self.repairs = list(repairs)
 
 
 @dataclass
@@ -91,8 +79,7 @@ class BoundaryFile:
     ignored_columns: list[str] = field(default_factory=list)
 
 
-def _problem(key: str, feature=None, code=None, fld=None, value="", **params) -> Problem:
-    return Problem(feature, fld, str(value), f"files.boundary.{key}", params, code, FEATURE)
+_problem = feature_problem
 
 
 def read_boundaries(path, *, crs: str | None = None, level: str = "ward",
@@ -115,10 +102,12 @@ def read_boundaries(path, *, crs: str | None = None, level: str = "ward",
         problems += _inconsistent(table, labels)
     elif known_areas is not None:
         problems += _store_checks(table, labels, known_areas)
-    geoms, source_crs, repairs, geo_problems = _geometries(raw.geometry, labels, crs)
+    geoms, source_crs, repairs, geo_problems = check_geometries(
+        raw.geometry, labels, _names(table, level), crs)
     problems += geo_problems
     if problems:
-        raise BoundaryError(path, sorted(problems, key=lambda p: p.feature or 0))
+        raise BoundaryError(path, _named(sorted(problems, key=lambda p: p.feature or 0),
+                                         table, level), repairs)
     gdf = gpd.GeoDataFrame(table, geometry=geoms.to_numpy(), crs=geoms.crs)
     for col in ("pop_2019", "population"):
         if col in gdf:
@@ -138,18 +127,24 @@ def _map_columns(names: list[str], level: str) -> tuple[dict[str, str], list]:
                 for canon, cols in found.items() if len(cols) > 1]
     listed = ", ".join(names) or Term("files.boundary.none")
     problems += [_problem("missing_column", fld=canon, found=listed)
-                 for canon in REQUIRED[level] if canon not in found]
+                 for canon in _required(level, found) if canon not in found]
     return {canon: cols[0] for canon, cols in found.items()}, problems
 
 
-def _clean(canon: str, value, level: str) -> tuple[object, str | None, dict]:
+def _required(level: str, found) -> tuple[str, ...]:
+    """The fields a file must have: with one district field, the other one too (a file
+    with neither is a two-tier province)."""
+    if level == "ward" and any(f in found for f in DISTRICT_FIELDS):
+        return REQUIRED[level] + DISTRICT_FIELDS
+    return REQUIRED[level]
+
+
+def _clean(canon: str, value, required) -> tuple[object, str | None, dict]:
     """(cleaned value, problem key or None, message arguments) for one cell."""
     if is_blank(value):
-        # A blank optional block cell keeps what the store has (see
-        # data.ingest.boundaries); a ward's pop_2019 column, once present, replaces every
-        # ward's population, so it must be full.
-        needed = canon in REQUIRED[level] or canon == "pop_2019"
-        return None, ("missing_value" if needed else None), {}
+        # A blank optional cell keeps what the store has (see data.ingest.boundaries):
+        # a ward's population (one unit of the 2025 files has none) or a block's name.
+        return None, ("missing_value" if canon in required else None), {}
     if canon in ("pop_2019", "population"):
         clean, issue = count_cell(value)
     elif canon in CODE_WIDTH:  # invisible or look-alike characters are named
@@ -166,10 +161,11 @@ def _clean(canon: str, value, level: str) -> tuple[object, str | None, dict]:
 def _normalise(raw: pd.DataFrame, mapping: dict[str, str], level: str):
     """The canonical, cleaned table, the feature labels, and a problem for every bad cell."""
     cleaned, bad = {}, []
+    required = _required(level, mapping)
     for canon, column in mapping.items():
         values = []
         for i, value in enumerate(raw[column].tolist()):
-            clean, key, fmt = _clean(canon, value, level)
+            clean, key, fmt = _clean(canon, value, required)
             values.append(clean)
             if key:
                 bad.append((i, canon, "" if is_blank(value) else str(value), key, fmt))
@@ -189,6 +185,19 @@ def _label(row: dict, level: str) -> str | None:
         return row.get("ward_code")
     ward, block = row.get("ward_code"), row.get("block_code")
     return f"{ward or '?'}/{block or '?'}" if ward or block else None
+
+
+def _names(table: pd.DataFrame, level: str) -> list:
+    """Each feature's name as the file gives it (None where it gives none)."""
+    column = "ward_name" if level == "ward" else "block_name"
+    return list(table[column]) if column in table else [None] * len(table)
+
+
+def _named(problems: list[Problem], table: pd.DataFrame, level: str) -> list[Problem]:
+    """The problems with the name of the feature each is about, where the file has one."""
+    names = _names(table, level)
+    return [p if p.feature is None or p.name else
+            dataclasses.replace(p, name=names[p.feature - 1]) for p in problems]
 
 
 def _duplicates(table: pd.DataFrame, labels: list, level: str) -> list[Problem]:
@@ -236,31 +245,3 @@ def _store_checks(table: pd.DataFrame, labels: list, known: dict[str, set[str]])
         elif ward and block and block not in known[ward] and row.get("block_name") is None:
             problems.append(_problem("unnamed_block", i + 1, labels[i], "block_name", block))
     return problems
-
-
-# ---- geometry -----------------------------------------------------------------------------
-
-def _geometries(raw: gpd.GeoSeries, labels: list, crs: str | None):
-    """Lon/lat, valid polygons; the CRS they came in; repairs made; problems found."""
-    problems, kept = [], []
-    for i, geom in enumerate(shapely.force_2d(raw.to_numpy())):  # KML carries altitude 0
-        parts = [] if geom is None else shapely.get_parts(geom)
-        if geom is None or geom.is_empty:
-            problems.append(_problem("no_geometry", i + 1, labels[i], "geometry"))
-        elif not all(p.geom_type in ("Polygon", "MultiPolygon") for p in parts):
-            problems.append(_problem("not_polygon", i + 1, labels[i], "geometry", geom.geom_type))
-        else:
-            kept.append((i, polygonal_part(geom)))  # a KML MultiGeometry of polygons is fine
-    series = gpd.GeoSeries([None] * len(raw), crs=raw.crs)
-    series.iloc[[i for i, _ in kept]] = [g for _, g in kept]
-    try:
-        lonlat, source_crs = to_lonlat(gpd.GeoDataFrame(geometry=series), crs)
-    except SourceProblem as exc:
-        return series, "", [], problems + exc.problems
-    fixed, repaired, emptied = repair_polygons(lonlat.geometry)
-    problems += [_problem("nothing_left", i + 1, labels[i], "geometry", fixed.iloc[i].wkt[:60])
-                 for i in emptied]
-    repairs = [Repair(labels[i] or "?", where, a0, a1, i + 1) for i, where, a0, a1 in repaired]
-    # RFC 7946 winding (exterior counter-clockwise), whatever the source used.
-    oriented = shapely.orient_polygons(fixed.to_numpy(), exterior_cw=False)
-    return gpd.GeoSeries(oriented, crs=lonlat.crs), source_crs, repairs, problems

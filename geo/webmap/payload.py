@@ -19,6 +19,7 @@ import pandas as pd
 from geo.webmap.geometry import geometry_payload
 from zones.areas import WARD_ROW, area_keys, day_numbers, report_positions
 from zones.levels import fold
+from zones.tiers import group_names, unit_groups
 
 
 def base_payload(areas: pd.DataFrame, geoms: np.ndarray, reports: pd.DataFrame,
@@ -42,8 +43,9 @@ def names_payload(areas: pd.DataFrame, reports: pd.DataFrame, first: dt.date) ->
     keys = area_keys(areas)
     ward_pos = keys.get_indexer(pd.MultiIndex.from_arrays(
         [keys.get_level_values(0), np.full(len(keys), WARD_ROW, dtype=object)]))
-    district, district_codes = pd.factorize(areas["district_code"].astype(str))
-    names = areas.groupby("district_code")["district_name"].first()
+    # The district, or a two-tier ward's province: what the map's filter scopes to.
+    district, district_codes = pd.factorize(unit_groups(areas).astype(str))
+    names = group_names(areas)
     name = np.where(is_ward, areas["ward_name"], areas["block_name"].fillna(""))
     return {
         "v": 1, "first": first.isoformat(), "n": len(areas),

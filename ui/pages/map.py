@@ -25,6 +25,7 @@ from ui import common, state
 from ui.components import vxmap
 from ui.map_data import MapData, found, in_scope, prepared
 from zones.levels import LEGEND_ORDER, label
+from zones.tiers import tier_label
 
 MAX_FOCUS = 300  # areas a search outlines on the map; the table lists them all
 MAX_NAMED = 15  # ward names per level in the map in words
@@ -175,7 +176,8 @@ def render(store, lang: str) -> None:
     _search_message(focus, f, lang)
     draw_map(data, f, focus, lang)
     st.caption(tr("ui.policy_caption", lang, policy=common.get_policy().id,
-                  date=fmt_date(f.date, lang)) + " · " + tr("map.page.blocks_hint", lang))
+                  date=fmt_date(f.date, lang)) + " · "
+               + tr(f"map.page.blocks_hint_{tier_label(data.areas)}", lang))
     if data.unmapped_wards:
         st.caption(tr("ui.no_polygon", lang, n=data.unmapped_wards))
     _download(store, data, f, lang)

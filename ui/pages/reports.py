@@ -18,6 +18,7 @@ from data.reports.run import gather, report_bytes, report_map
 from i18n import t as tr
 from ui import auth_gate, common
 from zones.problems import said
+from zones.tiers import has_districts
 
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -56,13 +57,15 @@ def period_arg(kind: str, day: dt.date) -> str:
 
 
 def _scope(areas: pd.DataFrame, lang: str) -> str:
-    kinds = ("city", "district", "ward")
+    # A store without districts (two tiers, from 2025) reports on its city or a ward.
+    kinds = ("city", "district", "ward") if has_districts(areas) else ("city", "ward")
     kind = st.radio(tr("report.page.scope", lang), kinds, horizontal=True, key="rep_scope",
                     format_func=lambda k: tr(f"report.page.{k}", lang))
     if kind == "city":
         return "city"
     column = "district" if kind == "district" else "ward"
     units = areas[[f"{column}_code", f"{column}_name"]].drop_duplicates()
+    units = units[units[f"{column}_code"] != ""]
     names = dict(zip(units[f"{column}_code"], units[f"{column}_name"], strict=True))
     code = st.selectbox(tr(f"report.page.{kind}", lang), sorted(names), key=f"rep_{kind}",
                         format_func=lambda c: f"{names[c]} ({c})")

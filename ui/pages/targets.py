@@ -20,6 +20,7 @@ from ui import common
 from ui.upload_flow import block_names
 from zones.levels import label
 from zones.target_file import TargetsError
+from zones.tiers import group_names, tier_label, unit_groups
 
 STATUS_COLOURS = {"met": "green", "on_track": "blue", "at_risk": "orange", "missed": "red"}
 # The bar's fill per status: the badge's hue, dark enough for 3:1 against the white track.
@@ -149,16 +150,16 @@ def area_table(rows: pd.DataFrame, areas: pd.DataFrame, as_of: dt.date, lang: st
 
 def _areas_section(url: str, version: tuple, as_of: dt.date, lang: str) -> None:
     areas = common.areas(url, version)
-    districts = areas.drop_duplicates("district_code").set_index("district_code")
-    names = districts["district_name"].to_dict()
-    district = st.selectbox(tr("pages.col.district", lang), [None, *sorted(names)],
-                            format_func=lambda c: names.get(c) or tr("pages.all_districts",
+    names, tier = group_names(areas), tier_label(areas)  # districts, or provinces (2 tiers)
+    district = st.selectbox(tr(f"pages.col.{tier}", lang), [None, *sorted(names)],
+                            format_func=lambda c: names.get(c) or tr(f"pages.all_{tier}s",
                                                                      lang),
                             key="targets_district")
     with st.spinner(tr("pages.computing", lang)):
         t = transitions(url, version, as_of)
     if district is not None:
-        t = t[t["district_code"] == district]
+        group = dict(zip(areas["ward_code"], unit_groups(areas), strict=True))
+        t = t[t["ward_code"].map(group) == district]
     link = {tr("pages.col.map", lang): st.column_config.LinkColumn(
         display_text=tr("pages.targets.on_map", lang))}
     for key, rows, step_down in (("eligible", t[t["eligible_step_down"]], True),

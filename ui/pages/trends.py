@@ -20,6 +20,7 @@ from ui import auth_gate, charts, common
 from zones.levels import LEVELS, RANKED, label
 from zones.target_file import TargetsError
 from zones.targets import applicable
+from zones.tiers import group_names, tier_label
 from zones.trends import Trends, trends_table
 
 DEFAULT_DAYS = 60
@@ -123,10 +124,11 @@ def counts_charts(t: Trends, lang: str) -> tuple[alt.Chart, alt.Chart]:
 
 
 def _controls(areas: pd.DataFrame, span: tuple[dt.date, dt.date], lang: str):
-    names = areas.drop_duplicates("district_code").set_index("district_code")["district_name"]
+    names = group_names(areas)  # districts, or the province of wards without one
+    tier = tier_label(areas)
     left, mid, right = st.columns([2, 2, 1])
-    district = left.selectbox(tr("pages.col.district", lang), [None, *sorted(names.index)],
-                              format_func=lambda c: names.get(c) or tr("pages.all_districts",
+    district = left.selectbox(tr(f"pages.col.{tier}", lang), [None, *sorted(names)],
+                              format_func=lambda c: names.get(c) or tr(f"pages.all_{tier}s",
                                                                        lang),
                               key="trends_district")
     first = max(span[0], span[1] - dt.timedelta(days=DEFAULT_DAYS - 1))
