@@ -27,7 +27,7 @@ def test_the_map_draws_the_168_communes(chromium, two_tier_dashboard):
     from playwright.sync_api import expect
 
     page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(two_tier_dashboard, timeout=TIMEOUT_MS)
+    page.goto(f"{two_tier_dashboard}/map", timeout=TIMEOUT_MS)  # the root is the morning view
     frame = page.wait_for_selector('iframe[src*="vxmap"]', timeout=TIMEOUT_MS).content_frame()
     frame.wait_for_function("window.vx && vx.S.cube && vx.counts().wards > 0",
                             timeout=TIMEOUT_MS)
