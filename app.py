@@ -8,7 +8,8 @@ unexpected error in a page shows the user a reference id; its traceback goes to 
 The file plays two parts. Streamlit runs it as `__main__` for every page run: the
 dashboard. `streamlit run app.py` first finds the `st.App` below and imports the file to
 serve it: the Streamlit server with two HTTP routes of the sign-in besides
-(ui.session_routes), which set and clear its HTTP-only cookie.
+(ui.session_routes), which set and clear its HTTP-only cookie, and the HTTP API under
+/api/v1 (api.routes).
 """
 
 from __future__ import annotations
@@ -112,6 +113,9 @@ if __name__ == "__main__":  # a page run
 else:  # imported by the server `streamlit run app.py` starts (uvicorn)
     from streamlit.starlette import App
 
+    from api.routes import PREFIX
+    from api.routes import routes as api_routes
     from ui import session_routes
 
-    app = App(__file__, routes=session_routes.routes())
+    app = App(__file__, routes=[*session_routes.routes(),
+                                *api_routes(session_routes.url_path(PREFIX))])

@@ -25,6 +25,7 @@ from commands import (
     schedule,
     targets,
     today,
+    tokens,
     trends,
     users,
 )
@@ -46,7 +47,7 @@ from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 # The command modules, in the order `--help` lists them: each has register(sub).
 COMMANDS = (boundaries, ingest, demo, today, levels, export_map, targets, trends, rounds,
-            schedule, report, users, audit, backup, repack)
+            schedule, report, users, tokens, audit, backup, repack)
 
 
 def build_parser() -> argparse.ArgumentParser:

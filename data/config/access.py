@@ -23,7 +23,7 @@ COMMAND_NEEDS = {
     "demo": "areas", "export-levels": "export", "export-map": "export", "targets": "read",
     "trends": "read", "today": "read", "record-rounds": "rounds", "schedule": "schedule",
     "report": "export",
-    "user": "users", "audit": "audit", "backup": "backup", "restore": "backup",
+    "user": "users", "token": "users", "audit": "audit", "backup": "backup", "restore": "backup",
     "repack": "backup",
 }
 # Commands that change the store: the policy they ran under is noted in the audit log.

@@ -47,6 +47,9 @@ SETTINGS = {s.name: s for s in (
     Setting("VUNGXANH_TRUSTED_PROXIES", None,
             "comma-separated addresses or CIDR ranges of the reverse proxies whose "
             "X-Forwarded-For names the client for the sign-in lockout"),
+    Setting("VUNGXANH_API_READ", "public",
+            "who may read the HTTP API /api/v1: public (anyone) or token (a token made "
+            "with `cli.py token add`)"),
 )}
 DEFAULT_URL = "sqlite:///vungxanh.db"
 

@@ -254,6 +254,20 @@ auth_secrets = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# HTTP API tokens (data.store.tokens): each belongs to an account and carries some of its
+# role's actions (`scope`, comma-separated); the store keeps only the token's SHA-256.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_name", Text, nullable=False),
+    Column("scope", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),  # kept, so a name is never reused
+)
+
 ALL_TABLES = (provinces, districts, wards, blocks, uploads, zone_reports, zone_report_history,
               testing_rounds, users, audit_log, report_packs, trend_packs, derived_files,
-              auth_sessions, auth_failures, auth_secrets)
+              auth_sessions, auth_failures, auth_secrets, api_tokens)
