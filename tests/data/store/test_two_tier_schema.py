@@ -37,7 +37,7 @@ def test_a_store_of_the_previous_schema_upgrades(db_url):
         version = c.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
         rows = c.execute(select(wards.c.code, wards.c.district_code, wards.c.province_code)
                          .order_by(wards.c.code)).all()
-    assert version == head_revision() == "0009"
+    assert version == head_revision()  # 0009 and any revision after it
     assert [tuple(r) for r in rows] == [("90001", "901", "99"), ("90002", "901", "99")]
     load_two_tier(reopened)  # now a ward may sit in its province directly
     areas = reopened.areas().query("area_type == 'ward'").set_index("ward_code")
