@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from commands.common import EXIT_OK, EXIT_REJECTED, number, print_problems, say
+from commands.common import EXIT_OK, EXIT_REJECTED, print_problems, say
 from commands.session import actor
 from i18n import t
+from i18n.formats import fmt_number
 
 
 def register(sub) -> None:
@@ -33,7 +34,7 @@ def run_boundaries(args, store, policy) -> int:
         return EXIT_REJECTED
     unit = summary.level + "s"
     pop = "" if summary.population is None else \
-        t("cli.boundaries.population", lang, population=number(summary.population, lang))
+        t("cli.boundaries.population", lang, population=fmt_number(summary.population, lang))
     say("cli.boundaries.summary", lang, file=args.file, features=summary.features,
         unit=t(f"cli.unit.{unit}", lang), crs=summary.source_crs,
         new=summary.inserted.get(unit, 0), updated=summary.updated.get(unit, 0), pop=pop)
@@ -53,7 +54,8 @@ def say_repairs(repairs, lang: str, *, err: bool = False) -> None:
             say("cli.boundaries.repaired_here", lang, err=err, code=unit, lon=x, lat=y)
             continue
         say("cli.boundaries.repaired", lang, err=err, code=unit, lon=x, lat=y,
-            before=number(r.area_before_m2, lang, 1), after=number(r.area_after_m2, lang, 1))
+            before=fmt_number(r.area_before_m2, lang, 1),
+            after=fmt_number(r.area_after_m2, lang, 1))
 
 
 def run_blocks(args, store, policy) -> int:
@@ -66,7 +68,7 @@ def run_blocks(args, store, policy) -> int:
         print_problems(t("cli.refused", lang, file=args.csv), exc.problems, lang)
         return EXIT_REJECTED
     say("cli.blocks.summary", lang, file=args.csv, blocks=summary.blocks, wards=summary.wards,
-        population=number(summary.population, lang), new=summary.inserted,
+        population=fmt_number(summary.population, lang), new=summary.inserted,
         updated=summary.updated)
     for w in summary.warnings:  # data.ingest.blocks words its warnings in English only
         say("cli.warning", lang, warning=w)

@@ -11,7 +11,6 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from i18n import DEFAULT_LANGUAGE, t
-from i18n.formats import fmt_number
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # The language of this run's messages, set from --lang before the arguments are parsed:
@@ -53,11 +52,6 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(t("cli.arg.at_least_one", language(), value=value))
     return value
-
-
-def number(value, lang: str, digits: int = 0) -> str:
-    """`value` with thousands grouped as `lang` writes them (12.345,6 in Vietnamese)."""
-    return fmt_number(value, lang, digits)
 
 
 def make_progress(stream=None):

@@ -12,7 +12,6 @@ from commands.common import (
     UsageError,
     iso_date,
     make_progress,
-    number,
     positive_int,
     print_problems,
     reason,
@@ -20,6 +19,7 @@ from commands.common import (
 )
 from commands.session import actor
 from i18n import t
+from i18n.formats import fmt_number
 
 BOUNDARIES_HELP = (
     "instead of the made-up city, cut synthetic blocks into the real wards of this ward "
@@ -58,10 +58,10 @@ def run(args, store, policy) -> int:
         if city is None:
             return EXIT_REJECTED
     load_demo(store, city, actor=actor(args), progress=progress)
-    say("cli.demo.summary", args.lang, wards=number(len(city.wards), args.lang),
-        blocks=number(len(city.blocks), args.lang),
-        population=number(city.blocks["population"].sum(), args.lang),
-        reports=number(len(city.reports), args.lang), end=args.end)
+    say("cli.demo.summary", args.lang, wards=fmt_number(len(city.wards), args.lang),
+        blocks=fmt_number(len(city.blocks), args.lang),
+        population=fmt_number(city.blocks["population"].sum(), args.lang),
+        reports=fmt_number(len(city.reports), args.lang), end=args.end)
     return EXIT_OK
 
 

@@ -7,10 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from commands.common import EXIT_OK, EXIT_REJECTED, number, print_problems, say
+from commands.common import EXIT_OK, EXIT_REJECTED, print_problems, say
 from commands.session import actor
 from data.config.clock import today_vn
 from i18n import t
+from i18n.formats import fmt_number
 
 
 def register(sub) -> None:
@@ -50,9 +51,9 @@ def _print_report(path, report, outcome, lang: str) -> None:
     if report.accepted:
         what = t("cli.ingest.dry_run", lang)
         if outcome is not None:
-            what = t("cli.ingest.stored", lang, changed=number(outcome.changed, lang),
+            what = t("cli.ingest.stored", lang, changed=fmt_number(outcome.changed, lang),
                      outcome=t(f"cli.ingest.outcome.{outcome.outcome}", lang))
-        say("cli.ingest.accepted", lang, file=path, rows=number(report.row_count, lang),
+        say("cli.ingest.accepted", lang, file=path, rows=fmt_number(report.row_count, lang),
             what=what)
     else:
         print_problems(t("cli.ingest.rejected", lang, file=path, errors=len(report.errors)),

@@ -9,12 +9,11 @@ from commands.common import (
     EXIT_REJECTED,
     UsageError,
     iso_date,
-    number,
     safe_url,
     say,
 )
 from i18n import t
-from i18n.formats import fmt_date
+from i18n.formats import fmt_date, fmt_number
 
 
 def register(sub) -> None:
@@ -47,6 +46,6 @@ def run(args, store, policy) -> int:
                  headers=args.headers)
     if args.output:
         say("cli.levels.written", args.lang, err=True, output=args.output,
-            areas=number(len(df), args.lang),
+            areas=fmt_number(len(df), args.lang),
             date=args.as_of)
     return EXIT_OK

@@ -10,13 +10,13 @@ from commands.common import (
     EXIT_REJECTED,
     UsageError,
     iso_date,
-    number,
     positive_int,
     print_problems,
     say,
 )
 from data.config.clock import today_vn
 from i18n import t
+from i18n.formats import fmt_number
 from zones.problems import said
 
 
@@ -81,8 +81,8 @@ def print_plan_summary(plan, lang: str, out) -> None:
     daily = plan.load.groupby("date")[["used", "capacity", "rounds"]].sum()
     for day, r in daily.iterrows():
         line("day", date=day, rounds=f"{int(r['rounds']):>5}",
-             used=f"{number(int(r['used']), lang):>8}",
-             capacity=number(int(r["capacity"]), lang), unit=unit)
+             used=f"{fmt_number(int(r['used']), lang):>8}",
+             capacity=fmt_number(int(r["capacity"]), lang), unit=unit)
     late = plan.overdue
     if late.empty:
         line("none_overdue")
@@ -95,5 +95,5 @@ def print_plan_summary(plan, lang: str, out) -> None:
              block=r["block_name"], days=int(r["overdue_days"]), level=r["level"],
              reason=t(f"schedule.reason.{r['reason']}", lang))
     for _, r in plan.extra.iterrows():
-        line("extra", pool=r["pool"], extra=number(int(r["extra_per_day"]), lang),
-             unit=t(f"cli.unit.{r['unit']}", lang), lower=number(int(r["lower_bound"]), lang))
+        line("extra", pool=r["pool"], extra=fmt_number(int(r["extra_per_day"]), lang),
+             unit=t(f"cli.unit.{r['unit']}", lang), lower=fmt_number(int(r["lower_bound"]), lang))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from commands.common import EXIT_OK, UsageError, iso_date, number, write_out
+from commands.common import EXIT_OK, UsageError, iso_date, write_out
 from i18n import t
+from i18n.formats import fmt_number
 from zones.problems import said
 
 
@@ -33,6 +34,6 @@ def run(args, store, policy) -> int:
         from data.exports.levels import csv_bytes
 
         data = csv_bytes(table)
-    rows = t("cli.trends.rows", args.lang, rows=number(len(table), args.lang))
+    rows = t("cli.trends.rows", args.lang, rows=fmt_number(len(table), args.lang))
     write_out(data, args.output, rows, args.lang)
     return EXIT_OK

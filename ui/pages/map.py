@@ -10,7 +10,6 @@ offline HTML file to send on, made only when asked for.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import partial
 
 import numpy as np
@@ -24,6 +23,7 @@ from i18n.formats import fmt_date, fmt_int
 from ui import common, state
 from ui.components import vxmap
 from ui.map_data import MapData, found, in_scope, prepared
+from ui.markdown import md_text
 from zones.levels import LEGEND_ORDER, label
 from zones.tiers import tier_label
 
@@ -150,11 +150,6 @@ def _download(store, data: MapData, f: state.Filters, lang: str) -> None:
                        file_name=f"ban-do-cap-do_{day.isoformat()}.html", mime="text/html",
                        on_click="ignore", key="map_html_download",
                        help=tr("htmlmap.download_help", lang))
-
-
-def md_text(text: str) -> str:
-    """Typed text shown literally inside Streamlit's Markdown (no links, no LaTeX)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
 
 
 def _search_message(focus: np.ndarray, f: state.Filters, lang: str) -> None:
