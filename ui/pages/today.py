@@ -130,13 +130,13 @@ def _reporting(m: Morning, lang: str) -> None:
         rows = [[r["ward_code"], r["name"], r["district_name"] or "",
                  fmt_date(r["last_reported"], lang) if r["last_reported"]
                  else tr("today.never_reported", lang)] for r in m.not_reported]
-        st.html(_STYLE + table(tr("today.not_reported", lang, n=fmt_int(len(rows), lang)),
+        st.html(table(tr("today.not_reported", lang, n=fmt_int(len(rows), lang)),
                                [tr("today.page.c_code", lang), tr("today.page.c_ward", lang),
                                 tr("today.page.c_district", lang),
                                 tr("today.page.c_last", lang)], rows, set()))
         _focus_links(m, [r["ward_code"] for r in m.not_reported], lang)
     st.markdown(md_text(tr("today.carried", lang, n=fmt_int(len(m.carried), lang))))
-    st.html(_STYLE + _counts_table(m, lang))
+    st.html(_counts_table(m, lang))
 
 
 def _counts_table(m: Morning, lang: str) -> str:
@@ -169,7 +169,7 @@ def _changes(m: Morning, lang: str) -> None:
              label(c["from"], lang), label(c["to"], lang),
              tr(f"today.direction.{c['direction']}", lang), fmt_int(c["population"], lang)]
             for c in m.changes[:SHOWN]]
-    st.html(_STYLE + table(words.changes(m, lang), [
+    st.html(table(words.changes(m, lang), [
         tr("today.page.c_code", lang), tr("today.page.c_area", lang),
         tr("today.page.c_ward", lang), tr("today.page.c_from", lang),
         tr("today.page.c_to", lang), tr("today.page.c_change", lang),
@@ -189,7 +189,7 @@ def _ranking(m: Morning, lang: str) -> None:
              fmt_int(r["population_phong_toa"], lang), fmt_percent(r["share"], lang),
              words.signed_points(r["change_7d"], lang)] for r in m.ranking[:SHOWN]]
     unit = tr(f"today.page.c_{m.unit_kind}", lang)
-    st.html(_STYLE + table(tr("today.ranking", lang), [
+    st.html(table(tr("today.ranking", lang), [
         unit, tr("today.page.c_do", lang), tr("today.page.c_lockdown", lang),
         tr("today.page.c_share", lang), tr("today.page.c_week", lang)], rows, {1, 2, 3, 4}))
     _more(len(m.ranking), lang)
@@ -202,7 +202,7 @@ def _deadlines(m: Morning, lang: str) -> None:
         rows = [[t["title_vi"] if lang == "vi" else t["title_en"],
                  tr(f"today.status.{t['status']}", lang), fmt_date(t["deadline"], lang),
                  words.days_text(t["days_left"], lang)] for t in late]
-        st.html(_STYLE + table(tr("today.targets", lang), [
+        st.html(table(tr("today.targets", lang), [
             tr("today.page.c_target", lang), tr("today.page.c_status", lang),
             tr("today.page.c_deadline", lang), tr("today.page.c_days", lang)], rows, set()))
         common.page_link("targets", tr("today.page.to_targets", lang),
@@ -213,7 +213,7 @@ def _deadlines(m: Morning, lang: str) -> None:
     if m.overdue:
         rows = [[r["area"], r["name"], label(r["level"], lang), fmt_int(r["days_overdue"], lang)]
                 for r in m.overdue[:SHOWN]]
-        st.html(_STYLE + table(tr("today.overdue", lang, n=fmt_int(len(m.overdue), lang)), [
+        st.html(table(tr("today.overdue", lang, n=fmt_int(len(m.overdue), lang)), [
             tr("today.page.c_code", lang), tr("today.page.c_area", lang),
             tr("today.page.c_level", lang), tr("today.page.c_overdue", lang)], rows, {3}))
         _more(len(m.overdue), lang)
@@ -237,6 +237,7 @@ def render(store, lang: str) -> None:
     except Unsaid as exc:
         st.warning(said(exc, lang))
         return
+    st.html(_STYLE)  # once, for every table below
     _headline(m, lang)
     _reporting(m, lang)
     _changes(m, lang)
